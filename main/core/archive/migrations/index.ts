@@ -1,0 +1,28 @@
+/**
+ * Migrations, one file each, applied in order inside one transaction each;
+ * the schema version is SQLite's user_version.
+ */
+import type { Database } from 'better-sqlite3';
+import { migration0001 } from './0001-initial.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database): void;
+}
+
+export const migrations: readonly Migration[] = [migration0001];
+
+export function migrate(db: Database, list: readonly Migration[] = migrations): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const latest = list.at(-1)?.version ?? 0;
+  if (current > latest) throw new Error(`archive schema ${String(current)} is newer than this Parley (${String(latest)})`);
+  for (const m of list) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${String(m.version)}`);
+    })();
+  }
+  return latest;
+}

@@ -1,0 +1,14 @@
+// Minimal declarations for the xmpp.js packages that ship no types.
+declare module '@xmpp/tcp' {
+  export default function tcp(deps: { entity: unknown }): void;
+}
+declare module '@xmpp/tls' {
+  export default function tls(deps: { entity: unknown }): void;
+}
+declare module '@xmpp/tls/lib/Socket.js' {
+  import { EventEmitter } from 'node:events';
+  export default class Socket extends EventEmitter {
+    secure: boolean;
+    connect(options: import('node:tls').ConnectionOptions): void;
+  }
+}
