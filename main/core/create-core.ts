@@ -77,11 +77,10 @@ export function createCore(options: CoreOptions): Promise<Core> {
     'account.signIn': async ({ jid, password, server }) => {
       const bare = parse(jid)?.bare;
       const existing = bare ? accounts.get(bare) : undefined;
-      const wanted = server ?? existing?.config.server ?? '';
-      let target = existing;
-      if (!target || target.config.server !== wanted) {
-        if (existing) await existing.signOut();
-        target = newAccount(jid, wanted);
+      const target = existing ?? newAccount(jid, server ?? '');
+      if (existing && server !== undefined && server.trim() !== existing.config.server) {
+        await existing.signOut();
+        existing.setServer(server);
       }
       const state = await target.signIn(password);
       // Known from the first successful sign-in on; the password is never stored here.

@@ -41,7 +41,7 @@ const NS_PING = 'urn:xmpp:ping';
 
 export class Account {
   readonly id: string;
-  readonly config: AccountConfig;
+  #config: AccountConfig;
   readonly #deps: AccountDeps;
   readonly #now: () => number;
   readonly #presence = new PresenceBook();
@@ -54,9 +54,18 @@ export class Account {
     const jid = parse(config.jid);
     if (!jid?.local) throw new CoreError('bad-request', `"${config.jid}" is not a valid address.`);
     this.id = jid.bare;
-    this.config = { jid: jid.bare, server: config.server.trim() };
+    this.#config = { jid: jid.bare, server: config.server.trim() };
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
+  }
+
+  get config(): AccountConfig {
+    return this.#config;
+  }
+
+  /** A new server override applies from the next sign-in on. */
+  setServer(server: string): void {
+    this.#config = { ...this.#config, server: server.trim() };
   }
 
   get state(): AccountState {

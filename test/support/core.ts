@@ -1,0 +1,69 @@
+/** A real core on a temp data folder, with its events recorded as a renderer would see them. */
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { EventName, EventPayload } from '../../preload/contract.ts';
+import { createCore, type Core, type CoreOptions } from '../../main/core/create-core.ts';
+import { createLogger, silentLogger } from '../../main/core/log.ts';
+
+export interface RecordedEvent {
+  name: EventName;
+  payload: unknown;
+}
+
+export interface TestCore {
+  core: Core;
+  dataDir: string;
+  events: RecordedEvent[];
+  waitForEvent<N extends EventName>(name: N, predicate?: (payload: EventPayload<N>) => boolean, timeoutMs?: number): Promise<EventPayload<N>>;
+  restart(): Promise<TestCore>;
+  shutdown(): Promise<void>;
+}
+
+export async function tempDir(prefix = 'parley-test-'): Promise<string> {
+  return mkdtemp(path.join(os.tmpdir(), prefix));
+}
+
+export async function startCore(dataDir?: string, options: Partial<CoreOptions> = {}): Promise<TestCore> {
+  const dir = dataDir ?? (await tempDir());
+  const log = process.env['PARLEY_TEST_LOG'] ? createLogger('debug') : silentLogger;
+  const core = await createCore({ dataDir: dir, log, ...options });
+  const events: RecordedEvent[] = [];
+  const waiters = new Set<() => void>();
+  core.rpc.connect((frame) => {
+    const parsed = JSON.parse(frame) as { kind: string; name: EventName; payload: unknown };
+    if (parsed.kind === 'event') {
+      events.push({ name: parsed.name, payload: parsed.payload });
+      for (const w of waiters) w();
+    }
+  });
+  const self: TestCore = {
+    core,
+    dataDir: dir,
+    events,
+    waitForEvent(name, predicate = () => true, timeoutMs = 5000) {
+      const find = () => events.find((e) => e.name === name && predicate(e.payload as EventPayload<typeof name>))?.payload as EventPayload<typeof name> | undefined;
+      const found = find();
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const hit = find();
+          if (hit) {
+            waiters.delete(check);
+            resolve(hit);
+          }
+        };
+        waiters.add(check);
+        setTimeout(() => {
+          if (waiters.delete(check)) reject(new Error(`no ${name} event within ${String(timeoutMs)} ms`));
+        }, timeoutMs).unref();
+      });
+    },
+    async restart() {
+      await core.shutdown();
+      return startCore(dir, options);
+    },
+    shutdown: () => core.shutdown(),
+  };
+  return self;
+}

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Handlers } from '../../../preload/contract.ts';
+import { createClient, RpcError } from '../../../preload/rpc.ts';
+import { createRpcServer } from '../../../main/core/api/rpc-server.ts';
+import { CoreError } from '../../../main/core/errors.ts';
+import { silentLogger } from '../../../main/core/log.ts';
+
+const account = { id: 'alice@example.org', jid: 'alice@example.org', server: '', status: 'offline' as const };
+
+function setup(overrides: Partial<Handlers> = {}) {
+  const calls: string[] = [];
+  const unexpected = () => Promise.reject(new Error('not used'));
+  const handlers: Handlers = {
+    'app.snapshot': () => Promise.resolve({ accounts: [account] }),
+    'account.signIn': (input) => {
+      calls.push(`signIn ${input.jid}`);
+      return Promise.resolve({ ...account, status: 'online' });
+    },
+    'account.signOut': unexpected,
+    'roster.list': unexpected,
+    'conversations.list': unexpected,
+    'conversation.open': unexpected,
+    'messages.list': unexpected,
+    'message.send': () => Promise.reject(new CoreError('not-connected', 'Not connected.')),
+    ...overrides,
+  };
+  const server = createRpcServer(handlers, silentLogger);
+  let deliver: (frame: string) => void = () => undefined;
+  const session = server.connect((frame) => {
+    deliver(frame);
+  });
+  const client = createClient({
+    send: (frame) => void session.receive(frame),
+    onFrame: (listener) => {
+      deliver = listener;
+    },
+  });
+  return { server, session, client, calls };
+}
+
+describe('api/rpc (the contract over a frame transport)', () => {
+  it('round-trips a valid call with typed output', async () => {
+    const { client, calls } = setup();
+    const state = await client.call('account.signIn', { jid: 'alice@example.org', password: 'x' });
+    assert.equal(state.status, 'online');
+    assert.deepEqual(calls, ['signIn alice@example.org']);
+  });
+
+  it('rejects unknown command names and changes nothing', async () => {
+    const { client, calls } = setup();
+    const call = client.call as (name: string, input: unknown) => Promise<unknown>;
+    await assert.rejects(call('account.deleteEverything', {}), (err: RpcError) => err.code === 'unknown-command');
+    assert.deepEqual(calls, []);
+  });
+
+  it('rejects invalid arguments before any handler runs', async () => {
+    const { client, calls } = setup();
+    const call = client.call as (name: string, input: unknown) => Promise<unknown>;
+    for (const input of [{}, { jid: 'not a jid', password: 'x' }, { jid: 'a@b', password: '' }, { jid: 'a@b', password: 'x', extra: 1 }, null, 'x']) {
+      await assert.rejects(call('account.signIn', input), (err: RpcError) => err.code === 'bad-request', JSON.stringify(input));
+    }
+    await assert.rejects(call('message.send', { accountId: 'a@b', to: 'c@d', body: 'x'.repeat(70_000) }), (err: RpcError) => err.code === 'bad-request');
+    assert.deepEqual(calls, []);
+  });
+
+  it('passes core errors through with their code and hides internal ones', async () => {
+    const { client } = setup({ 'roster.list': () => Promise.reject(new Error('secret internals')) });
+    await assert.rejects(client.call('message.send', { accountId: 'a@b.c', to: 'c@d.e', body: 'x' }), (err: RpcError) => err.code === 'not-connected' && err.message === 'Not connected.');
+    await assert.rejects(client.call('roster.list', { accountId: 'a@b.c' }), (err: RpcError) => err.code === 'internal' && !err.message.includes('secret'));
+  });
+
+  it('refuses output that breaks the contract', async () => {
+    const { client } = setup({ 'app.snapshot': () => Promise.resolve({ accounts: [{ nope: true }] } as never) });
+    await assert.rejects(client.call('app.snapshot', {}), (err: RpcError) => err.code === 'internal');
+  });
+
+  it('drops malformed frames and keeps serving', async () => {
+    const { session, client } = setup();
+    await session.receive('not json');
+    await session.receive(JSON.stringify({ kind: 'call', id: -1, name: 'app.snapshot' }));
+    await session.receive('x'.repeat(300_000));
+    assert.equal((await client.call('app.snapshot', {})).accounts.length, 1);
+  });
+
+  it('delivers validated events to every session and stops after close', () => {
+    const { server, client, session } = setup();
+    const seen: string[] = [];
+    client.on('account.state', (s) => seen.push(s.status));
+    server.emit('account.state', { ...account, status: 'connecting' });
+    server.emit('account.state', { nope: 1 } as never);
+    session.close();
+    server.emit('account.state', { ...account, status: 'online' });
+    assert.deepEqual(seen, ['connecting']);
+  });
+});

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { migrate, migrations } from '../../../main/core/archive/migrations/index.ts';
+import { migration0001 } from '../../../main/core/archive/migrations/0001-initial.ts';
+import { openArchive } from '../../../main/core/archive/open.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+describe('archive/migrations', () => {
+  it('0001 creates STRICT tables and the identity indexes', () => {
+    const db = new Database(':memory:');
+    migrate(db, [migration0001]);
+    assert.equal(db.pragma('user_version', { simple: true }), 1);
+    const tables = db.prepare<[], { name: string; strict: number }>("SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'").all();
+    assert.deepEqual(tables.map((t) => t.name).sort(), ['contacts', 'conversations', 'messages']);
+    assert.ok(tables.every((t) => t.strict === 1), 'every table is STRICT');
+    const unique = db.prepare<[], { name: string; unique: number }>("SELECT name, \"unique\" FROM pragma_index_list('messages')").all();
+    assert.ok(unique.some((i) => i.name === 'messages_identity' && i.unique === 1));
+    assert.ok(unique.some((i) => i.name === 'messages_stanza_id' && i.unique === 1));
+    // STRICT: a wrong type is refused, not coerced.
+    assert.throws(() => db.prepare("INSERT INTO conversations (account, peer, opened_at) VALUES ('a', 'b', 'not a number')").run());
+  });
+
+  it('is idempotent and refuses an archive from a newer Parley', () => {
+    const db = new Database(':memory:');
+    migrate(db);
+    migrate(db);
+    assert.equal(db.pragma('user_version', { simple: true }), migrations.at(-1)?.version);
+    db.pragma('user_version = 999');
+    assert.throws(() => migrate(db), /newer/);
+  });
+
+  it('opens a file archive in WAL mode', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'parley-archive-'));
+    try {
+      const db = openArchive(dir);
+      assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
