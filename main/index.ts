@@ -7,6 +7,7 @@ import path from 'node:path';
 import { app, dialog, session, type BrowserWindow } from 'electron';
 import { createCore, type Core } from './core/create-core.ts';
 import { createLogger } from './core/log.ts';
+import { demoSignIn } from './devserver/demo-sign-in.ts';
 import { createIpcAdapter } from './shell/ipc.ts';
 import { registerAppScheme, serveRenderer } from './shell/protocol.ts';
 import { denyPermissions, hardenApp } from './shell/security.ts';
@@ -47,6 +48,7 @@ async function start(): Promise<void> {
 
   const core = await createCore({ dataDir: app.getPath('userData'), log });
   const ipc = createIpcAdapter(core.rpc, log);
+  void demoSignIn(core, process.env['PARLEY_DEMO_SIGN_IN'], log);
   holdQuitUntil(async () => {
     ipc.dispose();
     await stopWithin(core, SHUTDOWN_TIMEOUT_MS);

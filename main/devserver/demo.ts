@@ -30,7 +30,7 @@ async function relaunchTrustingCa(): Promise<never> {
     stdio: 'inherit',
     env: { ...process.env, NODE_EXTRA_CA_CERTS: ca.certFile, PARLEY_DEMO_CA_CERT: ca.certFile, PARLEY_DEMO_CA_KEY: ca.keyFile },
   });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill('SIGTERM'));
   const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 0)));
   await rm(caDir, { recursive: true, force: true });
   process.exit(code);
@@ -67,6 +67,13 @@ async function main(): Promise<void> {
   const caKey = process.env['PARLEY_DEMO_CA_KEY'];
   if (!caCert || !caKey) await relaunchTrustingCa();
 
+  // Ctrl+C reaches this process twice (directly and forwarded by the relaunching parent): the
+  // first one stops the demo, the others must not cut its cleanup short.
+  const stopRequested = new Promise<void>((resolve) => {
+    process.on('SIGINT', () => resolve());
+    process.on('SIGTERM', () => resolve());
+  });
+
   const demoPassword = randomBytes(12).toString('base64url');
   const alicePassword = randomBytes(12).toString('base64url');
   say('Starting a throwaway Prosody on 127.0.0.1 …');
@@ -90,13 +97,15 @@ async function main(): Promise<void> {
   if (electron) {
     // Handed to the app once, through a file only we can read, then deleted by the app.
     const signInFile = path.join(dataDir, 'demo-sign-in.json');
-    await writeFile(signInFile, JSON.stringify({ jid: 'demo@localhost', password: demoPassword, server: server.server }), { mode: 0o600 });
+    await writeFile(signInFile, JSON.stringify({ jid: 'demo@localhost', password: demoPassword, server: server.server, contact: 'alice@localhost' }), { mode: 0o600 });
     say('Opening Parley …');
-    const app = spawn(electron, [repoRoot, `--data-dir=${path.join(dataDir, 'app')}`], {
+    const app = spawn(electron, [repoRoot], {
       stdio: 'inherit',
-      env: { ...process.env, PARLEY_DEMO_SIGN_IN: signInFile },
+      env: { ...process.env, PARLEY_DATA_DIR: path.join(dataDir, 'app'), PARLEY_DEMO_SIGN_IN: signInFile },
     });
-    await new Promise((resolve) => app.on('exit', resolve));
+    const exited = new Promise((resolve) => app.on('exit', resolve));
+    void stopRequested.then(() => app.kill('SIGTERM'));
+    await exited;
     await cleanup();
     return;
   }
@@ -111,10 +120,7 @@ async function main(): Promise<void> {
   cleanups.unshift(() => host.close(), () => core.shutdown());
   say(`Parley web UI: ${host.url}`);
   say('Open that address in your browser. Press Ctrl+C to stop the demo (everything it made is deleted).');
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopRequested;
   say('Stopping the demo …');
   await cleanup();
 }

@@ -45,7 +45,7 @@ export async function launchParley(kind: HostKind, dataDir: string, browser: Bro
   if (kind === 'electron') {
     const executablePath = electronBinary();
     if (!executablePath) throw new Error('no Electron binary');
-    const app: ElectronApplication = await _electron.launch({ executablePath, args: [root, `--data-dir=${dataDir}`] });
+    const app: ElectronApplication = await _electron.launch({ executablePath, args: [root], env: { ...process.env, PARLEY_DATA_DIR: dataDir } as Record<string, string> });
     const page = await app.firstWindow();
     return { page, stop: () => app.close() };
   }

@@ -8,7 +8,10 @@ export class LoginPage {
   readonly signIn: Locator;
   readonly alert: Locator;
 
-  constructor(readonly page: Page) {
+  readonly page: Page;
+
+  constructor(page: Page) {
+    this.page = page;
     this.address = page.getByRole('textbox', { name: 'Address' });
     this.password = page.getByLabel('Password', { exact: true });
     this.server = page.getByRole('textbox', { name: 'Server' });

@@ -8,7 +8,10 @@ export class MainPage {
   readonly composer: Locator;
   readonly send: Locator;
 
-  constructor(readonly page: Page) {
+  readonly page: Page;
+
+  constructor(page: Page) {
+    this.page = page;
     this.contacts = page.getByRole('list', { name: 'Contacts' });
     this.conversations = page.getByRole('list', { name: 'Conversations' });
     this.messages = page.getByRole('list', { name: 'Messages' });

@@ -3,7 +3,7 @@
  * real peer through a real Prosody, and the archive after a restart.
  */
 import { expect, test } from '@playwright/test';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ProsodyServer } from '../../../main/devserver/prosody.ts';
@@ -47,6 +47,7 @@ test.afterAll(async () => {
   await app?.stop();
   await bob?.stop();
   await server?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
 const kind = (name: string): HostKind => (name === 'electron' ? 'electron' : 'web');

@@ -1,0 +1,167 @@
+/** Small shared pieces: avatar, presence dot, spinner, icons. No inline styles (CSP). */
+import type { ReactNode } from 'react';
+import type { Show } from '../../preload/contract.ts';
+import { useI18n, type Messages } from '../i18n/index.ts';
+
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+function initial(name: string): string {
+  const clean = name.replace(/^[\s\p{P}]+/u, '');
+  for (const { segment } of segmenter.segment(clean)) return segment.toLocaleUpperCase();
+  return '?';
+}
+
+/** A stable colour slot (0–7) per address. */
+function hue(key: string): number {
+  let h = 0;
+  for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) >>> 0;
+  return h % 8;
+}
+
+export function Avatar({
+  name,
+  jid,
+  show,
+  size = 'md',
+}: {
+  name: string;
+  jid: string;
+  show?: Show | undefined;
+  size?: 'sm' | 'md' | 'lg';
+}): ReactNode {
+  return (
+    <span className={`avatar avatar-${size} hue-${String(hue(jid))}`} aria-hidden="true">
+      {initial(name)}
+      {show !== undefined && <span className={`dot dot-${presenceClass(show)}`} />}
+    </span>
+  );
+}
+
+export function presenceClass(show: Show): 'online' | 'away' | 'busy' | 'offline' {
+  switch (show) {
+    case 'chat':
+    case 'available':
+      return 'online';
+    case 'away':
+    case 'xa':
+      return 'away';
+    case 'dnd':
+      return 'busy';
+    case 'offline':
+      return 'offline';
+  }
+}
+
+export function presenceText(show: Show, t: Messages): string {
+  switch (show) {
+    case 'chat':
+      return t.showChat;
+    case 'available':
+      return t.showAvailable;
+    case 'away':
+      return t.showAway;
+    case 'xa':
+      return t.showXa;
+    case 'dnd':
+      return t.showDnd;
+    case 'offline':
+      return t.showOffline;
+  }
+}
+
+export function Spinner({ label }: { label?: string }): ReactNode {
+  return (
+    <span
+      className="spinner"
+      role={label === undefined ? undefined : 'img'}
+      aria-label={label}
+      aria-hidden={label === undefined}
+    />
+  );
+}
+
+function Icon({ children, className = '' }: { children: ReactNode; className?: string }): ReactNode {
+  return (
+    <svg
+      className={`icon ${className}`}
+      viewBox="0 0 24 24"
+      width="16"
+      height="16"
+      aria-hidden="true"
+      focusable="false"
+    >
+      {children}
+    </svg>
+  );
+}
+
+const stroke = {
+  fill: 'none',
+  stroke: 'currentColor',
+  strokeWidth: 2,
+  strokeLinecap: 'round',
+  strokeLinejoin: 'round',
+} as const;
+
+export const Icons = {
+  clock: () => (
+    <Icon>
+      <circle cx="12" cy="12" r="8.5" {...stroke} />
+      <path d="M12 7.5V12l3 2" {...stroke} />
+    </Icon>
+  ),
+  check: () => (
+    <Icon>
+      <path d="M5 12.5l4.5 4.5L19 7.5" {...stroke} />
+    </Icon>
+  ),
+  checks: () => (
+    <Icon>
+      <path d="M2.5 12.5L7 17l9.5-9.5M12 16l1 1 9.5-9.5" {...stroke} />
+    </Icon>
+  ),
+  alert: () => (
+    <Icon>
+      <circle cx="12" cy="12" r="9" {...stroke} />
+      <path d="M12 7.5v5.5M12 16.5v.01" {...stroke} />
+    </Icon>
+  ),
+  send: () => (
+    <Icon>
+      <path d="M4 12l16-8-6 16-2.5-6.5L4 12z" {...stroke} />
+    </Icon>
+  ),
+  back: () => (
+    <Icon>
+      <path d="M15 5l-7 7 7 7" {...stroke} />
+    </Icon>
+  ),
+  plug: () => (
+    <Icon className="icon-xl">
+      <path d="M9 3v5M15 3v5M6 8h12v3a6 6 0 0 1-12 0V8zM12 17v4M4 4l16 16" {...stroke} />
+    </Icon>
+  ),
+  chat: () => (
+    <Icon className="icon-xl">
+      <path d="M4 5.5h16v10H9l-5 4v-14z" {...stroke} />
+      <path d="M8 9.5h8M8 12.5h5" {...stroke} />
+    </Icon>
+  ),
+};
+
+/** The app mark: a speech bubble. */
+export function Logo(): ReactNode {
+  const { t } = useI18n();
+  return (
+    <span className="logo">
+      <svg viewBox="0 0 32 32" width="28" height="28" aria-hidden="true" focusable="false">
+        <rect x="2" y="3" width="28" height="21" rx="7" className="logo-bubble" />
+        <path d="M9 24l-2 6 8-6z" className="logo-bubble" />
+        <circle cx="10.5" cy="13.5" r="2" className="logo-dot" />
+        <circle cx="16" cy="13.5" r="2" className="logo-dot" />
+        <circle cx="21.5" cy="13.5" r="2" className="logo-dot" />
+      </svg>
+      <span className="logo-text">{t.appName}</span>
+    </span>
+  );
+}
