@@ -33,7 +33,11 @@ export interface Core {
 export function createCore(options: CoreOptions): Promise<Core> {
   const { dataDir, log } = options;
   const db = openArchive(dataDir);
-  const repos = { messages: createMessageRepo(db), conversations: createConversationRepo(db), contacts: createContactRepo(db) };
+  const repos = {
+    messages: createMessageRepo(db),
+    conversations: createConversationRepo(db),
+    contacts: createContactRepo(db),
+  };
   const store = createAccountStore(dataDir, log);
   const accounts = new Map<string, Account>();
   // eslint-disable-next-line prefer-const -- assigned once the handlers exist
@@ -96,7 +100,8 @@ export function createCore(options: CoreOptions): Promise<Core> {
       rpc.emit('conversation.updated', result);
       return Promise.resolve(result);
     },
-    'messages.list': ({ accountId, peer, before, limit }) => Promise.resolve({ messages: account(accountId).messages(peer, before, limit) }),
+    'messages.list': ({ accountId, peer, before, limit }) =>
+      Promise.resolve({ messages: account(accountId).messages(peer, before, limit) }),
     'message.send': ({ accountId, to, body }) => account(accountId).send(to, body),
   };
 

@@ -34,4 +34,5 @@ export function createLogger(level: Level, sink: LogSink = (line) => process.std
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
-export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+const ignore = (): void => undefined;
+export const silentLogger: Logger = { debug: ignore, info: ignore, warn: ignore, error: ignore };

@@ -8,7 +8,12 @@ import * as z from 'zod';
 import type { Core } from '../core/create-core.ts';
 import type { Logger } from '../core/log.ts';
 
-const DemoSignIn = z.object({ jid: z.string(), password: z.string(), server: z.string(), contact: z.string().optional() });
+const DemoSignIn = z.object({
+  jid: z.string(),
+  password: z.string(),
+  server: z.string(),
+  contact: z.string().optional(),
+});
 
 export async function demoSignIn(core: Core, file: string | undefined, log: Logger): Promise<void> {
   if (!file) return;

@@ -28,17 +28,32 @@ async function relaunchTrustingCa(): Promise<never> {
   const ca = await makeCa(caDir);
   const child = spawn(process.execPath, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
     stdio: 'inherit',
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: ca.certFile, PARLEY_DEMO_CA_CERT: ca.certFile, PARLEY_DEMO_CA_KEY: ca.keyFile },
+    env: {
+      ...process.env,
+      NODE_EXTRA_CA_CERTS: ca.certFile,
+      PARLEY_DEMO_CA_CERT: ca.certFile,
+      PARLEY_DEMO_CA_KEY: ca.keyFile,
+    },
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill('SIGTERM'));
-  const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 0)));
+  const code = await new Promise<number>((resolve) =>
+    child.on('exit', (c) => {
+      resolve(c ?? 0);
+    }),
+  );
   await rm(caDir, { recursive: true, force: true });
   process.exit(code);
 }
 
 /** Alice, the demo contact: answers every message. */
 async function startDemoContact(server: ProsodyServer, password: string): Promise<() => Promise<void>> {
-  const alice = client({ service: `xmpp://127.0.0.1:${String(server.c2sPort)}`, domain: server.domain, username: 'alice', password, resource: 'demo' });
+  const alice = client({
+    service: `xmpp://127.0.0.1:${String(server.c2sPort)}`,
+    domain: server.domain,
+    username: 'alice',
+    password,
+    resource: 'demo',
+  });
   alice.reconnect.stop();
   alice.on('error', () => undefined);
   alice.on('stanza', (stanza: Element) => {
@@ -48,7 +63,13 @@ async function startDemoContact(server: ProsodyServer, password: string): Promis
     if (!body || !from) return;
     const reply = `You said “${body.slice(0, 500)}”. I am Alice, a demo contact answering from \`npm run demo\`.`;
     setTimeout(() => {
-      void alice.send(xml('message', { to: from.split('/')[0], type: 'chat', id: randomBytes(8).toString('hex') }, xml('body', {}, reply)));
+      void alice.send(
+        xml(
+          'message',
+          { to: from.split('/')[0], type: 'chat', id: randomBytes(8).toString('hex') },
+          xml('body', {}, reply),
+        ),
+      );
     }, 600);
   });
   await alice.start();
@@ -70,8 +91,12 @@ async function main(): Promise<void> {
   // Ctrl+C reaches this process twice (directly and forwarded by the relaunching parent): the
   // first one stops the demo, the others must not cut its cleanup short.
   const stopRequested = new Promise<void>((resolve) => {
-    process.on('SIGINT', () => resolve());
-    process.on('SIGTERM', () => resolve());
+    process.on('SIGINT', () => {
+      resolve();
+    });
+    process.on('SIGTERM', () => {
+      resolve();
+    });
   });
 
   const demoPassword = randomBytes(12).toString('base64url');
@@ -87,7 +112,11 @@ async function main(): Promise<void> {
   });
   const stopContact = await startDemoContact(server, alicePassword);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-demo-data-'));
-  const cleanups: (() => Promise<void>)[] = [stopContact, () => server.stop(), () => rm(dataDir, { recursive: true, force: true })];
+  const cleanups: (() => Promise<void>)[] = [
+    stopContact,
+    () => server.stop(),
+    () => rm(dataDir, { recursive: true, force: true }),
+  ];
   const cleanup = async () => {
     for (const step of cleanups) await step().catch(() => undefined);
   };
@@ -97,7 +126,16 @@ async function main(): Promise<void> {
   if (electron) {
     // Handed to the app once, through a file only we can read, then deleted by the app.
     const signInFile = path.join(dataDir, 'demo-sign-in.json');
-    await writeFile(signInFile, JSON.stringify({ jid: 'demo@localhost', password: demoPassword, server: server.server, contact: 'alice@localhost' }), { mode: 0o600 });
+    await writeFile(
+      signInFile,
+      JSON.stringify({
+        jid: 'demo@localhost',
+        password: demoPassword,
+        server: server.server,
+        contact: 'alice@localhost',
+      }),
+      { mode: 0o600 },
+    );
     say('Opening Parley …');
     const app = spawn(electron, [repoRoot], {
       stdio: 'inherit',
@@ -116,8 +154,17 @@ async function main(): Promise<void> {
   await core.handlers['account.signIn']({ jid: 'demo@localhost', password: demoPassword, server: server.server });
   await core.handlers['conversation.open']({ accountId: 'demo@localhost', peer: 'alice@localhost' });
   const port = Number(process.env['PARLEY_DEMO_PORT'] ?? 0);
-  const host = await startWebHost({ rpc: core.rpc, staticDir: rendererDir, token: randomBytes(24).toString('base64url'), port, log });
-  cleanups.unshift(() => host.close(), () => core.shutdown());
+  const host = await startWebHost({
+    rpc: core.rpc,
+    staticDir: rendererDir,
+    token: randomBytes(24).toString('base64url'),
+    port,
+    log,
+  });
+  cleanups.unshift(
+    () => host.close(),
+    () => core.shutdown(),
+  );
   say(`Parley web UI: ${host.url}`);
   say('Open that address in your browser. Press Ctrl+C to stop the demo (everything it made is deleted).');
   await stopRequested;

@@ -80,9 +80,25 @@ export async function makeCa(dir: string): Promise<{ certFile: string; keyFile: 
   const certFile = path.join(dir, 'ca.pem');
   const keyFile = path.join(dir, 'ca.key');
   await run('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', keyFile, '-out', certFile, '-days', '30', '-subj', '/CN=Parley throwaway CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    keyFile,
+    '-out',
+    certFile,
+    '-days',
+    '30',
+    '-subj',
+    '/CN=Parley throwaway CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
   ]);
   return { certFile, keyFile };
 }
@@ -92,9 +108,41 @@ async function makeServerCert(dir: string, domain: string, ca: { certFile: strin
   const csr = path.join(dir, 'server.csr');
   const cert = path.join(dir, 'server.pem');
   const ext = path.join(dir, 'server.ext');
-  await run('openssl', ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', csr, '-subj', `/CN=${domain}`]);
-  await writeFile(ext, `subjectAltName=DNS:${domain},DNS:*.${domain},IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`);
-  await run('openssl', ['x509', '-req', '-in', csr, '-CA', ca.certFile, '-CAkey', ca.keyFile, '-CAcreateserial', '-out', cert, '-days', '30', '-extfile', ext]);
+  await run('openssl', [
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    csr,
+    '-subj',
+    `/CN=${domain}`,
+  ]);
+  await writeFile(
+    ext,
+    `subjectAltName=DNS:${domain},DNS:*.${domain},IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`,
+  );
+  await run('openssl', [
+    'x509',
+    '-req',
+    '-in',
+    csr,
+    '-CA',
+    ca.certFile,
+    '-CAkey',
+    ca.keyFile,
+    '-CAcreateserial',
+    '-out',
+    cert,
+    '-days',
+    '30',
+    '-extfile',
+    ext,
+  ]);
   return { key, cert };
 }
 
@@ -102,7 +150,9 @@ const isRoot = () => typeof process.getuid === 'function' && process.getuid() ==
 
 /** Prosody refuses to run as root: drop to its own user (as root) or run as ourselves. */
 function asProsodyUser(argv: string[]): [string, string[]] {
-  return isRoot() ? ['setpriv', ['--reuid=prosody', '--regid=prosody', '--init-groups', '--', ...argv]] : [argv[0] ?? 'prosody', argv.slice(1)];
+  return isRoot()
+    ? ['setpriv', ['--reuid=prosody', '--regid=prosody', '--init-groups', '--', ...argv]]
+    : [argv[0] ?? 'prosody', argv.slice(1)];
 }
 
 const lua = (s: string) => JSON.stringify(s); // a JSON string is a valid Lua string literal for our inputs
@@ -121,7 +171,10 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
 
   const users = options.users ?? [];
   if (options.sharedGroup) {
-    const lines = [`[${options.sharedGroup}]`, ...users.map((u) => `${u.username}@${domain}${u.name ? `=${u.name}` : ''}`)];
+    const lines = [
+      `[${options.sharedGroup}]`,
+      ...users.map((u) => `${u.username}@${domain}${u.name ? `=${u.name}` : ''}`),
+    ];
     await writeFile(path.join(dir, 'groups.txt'), lines.join('\n') + '\n');
   }
 
@@ -175,11 +228,11 @@ VirtualHost ${lua(domain)}
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  let exited = false;
-  child.on('exit', () => (exited = true));
+  const proc = { exited: false };
+  child.on('exit', () => (proc.exited = true));
 
   const stop = async () => {
-    if (!exited) {
+    if (!proc.exited) {
       child.kill('SIGTERM');
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
@@ -190,21 +243,22 @@ VirtualHost ${lua(domain)}
           clearTimeout(timer);
           resolve();
         });
-        if (exited) resolve();
+        if (proc.exited) resolve();
       });
     }
     if (!options.keep) await rm(dir, { recursive: true, force: true });
   };
   // Stop it with us, whatever happens.
   process.once('exit', () => {
-    if (!exited) child.kill('SIGKILL');
+    if (!proc.exited) child.kill('SIGKILL');
   });
 
   // Wait until both client ports accept connections.
   const deadline = Date.now() + 10_000;
   for (const port of [c2sPort, directTlsPort]) {
     for (;;) {
-      if (exited) throw new Error(`prosody exited early:\n${output}\n${await readFile(logFile, 'utf8').catch(() => '')}`);
+      if (proc.exited)
+        throw new Error(`prosody exited early:\n${output}\n${await readFile(logFile, 'utf8').catch(() => '')}`);
       if (await canConnect(port)) break;
       if (Date.now() > deadline) {
         await stop();

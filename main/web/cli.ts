@@ -25,15 +25,23 @@ async function main(argv: string[]): Promise<void> {
     strict: true,
   });
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: expected 0..65535, got ${values.port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port: expected 0..65535, got ${values.port}`);
   const level = values['log-level'];
   if (!LEVELS.has(level)) throw new Error(`--log-level: expected one of ${[...LEVELS].join(', ')}`);
-  if (!existsSync(path.join(rendererDir, 'index.html'))) throw new Error(`the renderer is not built (${rendererDir}): run \`npm run build\` first`);
+  if (!existsSync(path.join(rendererDir, 'index.html')))
+    throw new Error(`the renderer is not built (${rendererDir}): run \`npm run build\` first`);
 
   const log = createLogger(level as Level);
   const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir());
   const core = await createCore({ dataDir, log });
-  const host = await startWebHost({ rpc: core.rpc, staticDir: rendererDir, token: randomBytes(24).toString('base64url'), port, log });
+  const host = await startWebHost({
+    rpc: core.rpc,
+    staticDir: rendererDir,
+    token: randomBytes(24).toString('base64url'),
+    port,
+    log,
+  });
   process.stdout.write(`Parley web UI: ${host.url}\n`);
 
   let stopping = false;

@@ -88,7 +88,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       try {
         const info = await stat(file);
         if (!info.isFile()) throw new Error('not a file');
-        res.writeHead(200, { ...headers, 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'Content-Length': info.size });
+        res.writeHead(200, {
+          ...headers,
+          'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+          'Content-Length': info.size,
+        });
         if (req.method === 'HEAD') res.end();
         else createReadStream(file).pipe(res);
       } catch {
@@ -102,7 +106,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const origin = req.headers.origin;
     const okOrigin = origin === undefined || [...allowedHosts()].some((h) => origin === `http://${h}`);
-    if (url.pathname !== '/ws' || !allowedHosts().has(req.headers.host ?? '') || !okOrigin || !sameToken(url.searchParams.get('token'), token)) {
+    if (
+      url.pathname !== '/ws' ||
+      !allowedHosts().has(req.headers.host ?? '') ||
+      !okOrigin ||
+      !sameToken(url.searchParams.get('token'), token)
+    ) {
       log.warn('web', `refused a WebSocket connection (${url.pathname}, origin ${String(origin)})`);
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
@@ -113,7 +122,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       });
       ws.on('message', (data, isBinary) => {
         if (isBinary) return;
-        const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+        const text = Array.isArray(data)
+          ? Buffer.concat(data).toString('utf8')
+          : Buffer.from(data as ArrayBuffer).toString('utf8');
         void session.receive(text);
       });
       ws.on('close', () => {
@@ -138,9 +149,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       for (const client of wss.clients) client.terminate();
       wss.close();
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => {
-        resolve();
-      }));
+      await new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      );
     },
   };
 }

@@ -29,7 +29,6 @@ async function startWebHost(dataDir: string): Promise<{ url: string; child: Chil
     child.once('exit', (code) => {
       reject(new Error(`web host exited (${String(code)})`));
     });
-    if (!child.stdout) throw new Error('no stdout');
     createInterface({ input: child.stdout }).on('line', (line) => {
       const match = /^Parley web UI: (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)$/u.exec(line);
       if (match?.[1]) {
@@ -45,7 +44,11 @@ export async function launchParley(kind: HostKind, dataDir: string, browser: Bro
   if (kind === 'electron') {
     const executablePath = electronBinary();
     if (!executablePath) throw new Error('no Electron binary');
-    const app: ElectronApplication = await _electron.launch({ executablePath, args: [root], env: { ...process.env, PARLEY_DATA_DIR: dataDir } as Record<string, string> });
+    const app: ElectronApplication = await _electron.launch({
+      executablePath,
+      args: [root],
+      env: { ...process.env, PARLEY_DATA_DIR: dataDir },
+    });
     const page = await app.firstWindow();
     return { page, stop: () => app.close() };
   }

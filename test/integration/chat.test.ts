@@ -37,12 +37,21 @@ describe('core against Prosody: one-to-one chat (RFC 6120/6121, XEP-0359)', () =
   });
 
   it('signs in and shows the roster with names and presence', async () => {
-    const state = await alice.core.handlers['account.signIn']({ jid: aliceJid, password: 'alice-pw', server: server.server });
+    const state = await alice.core.handlers['account.signIn']({
+      jid: aliceJid,
+      password: 'alice-pw',
+      server: server.server,
+    });
     assert.equal(state.status, 'online');
     const { contacts } = await alice.core.handlers['roster.list']({ accountId: aliceJid });
-    assert.deepEqual(contacts.map((c) => [c.jid, c.name, c.subscription]), [['bob@localhost', 'Bob Builder', 'both']]);
+    assert.deepEqual(
+      contacts.map((c) => [c.jid, c.name, c.subscription]),
+      [['bob@localhost', 'Bob Builder', 'both']],
+    );
     // Bob is online already: his presence reaches Alice after her initial presence.
-    await alice.waitForEvent('roster.updated', (e) => e.contacts.some((c) => c.jid === 'bob@localhost' && c.show === 'available'));
+    await alice.waitForEvent('roster.updated', (e) =>
+      e.contacts.some((c) => c.jid === 'bob@localhost' && c.show === 'available'),
+    );
   });
 
   it('receives a message: stored, then shown, once', async () => {
@@ -51,20 +60,29 @@ describe('core against Prosody: one-to-one chat (RFC 6120/6121, XEP-0359)', () =
     assert.equal(added.body, 'Hello <b>Alice</b> <script>alert(1)</script>');
     assert.equal(added.peer, 'bob@localhost');
     const { messages } = await alice.core.handlers['messages.list']({ accountId: aliceJid, peer: 'bob@localhost' });
-    assert.deepEqual(messages.map((m) => m.body), [added.body]);
+    assert.deepEqual(
+      messages.map((m) => m.body),
+      [added.body],
+    );
     const conv = await alice.waitForEvent('conversation.updated', (c) => c.peer === 'bob@localhost');
     assert.equal(conv.name, 'Bob Builder');
   });
 
   it('sends a message with an origin-id that the peer receives', async () => {
-    const sent = await alice.core.handlers['message.send']({ accountId: aliceJid, to: 'bob@localhost', body: 'Hi Bob!' });
+    const sent = await alice.core.handlers['message.send']({
+      accountId: aliceJid,
+      to: 'bob@localhost',
+      body: 'Hi Bob!',
+    });
     assert.equal(sent.state, 'sent');
     const got = await bob.waitFor((s) => bodyOf(s) === 'Hi Bob!');
-    const originId = got.getChild('origin-id', 'urn:xmpp:sid:0')?.attrs['id'];
+    const originId: unknown = got.getChild('origin-id', 'urn:xmpp:sid:0')?.attrs['id'];
     assert.equal(typeof originId, 'string');
     assert.equal(got.attrs['id'], originId);
     // The pending state was stored (and shown) before the send.
-    const states = alice.events.filter((e) => e.name === 'message.added' || e.name === 'message.updated').map((e) => (e.payload as { state: string }).state);
+    const states = alice.events
+      .filter((e) => e.name === 'message.added' || e.name === 'message.updated')
+      .map((e) => (e.payload as { state: string }).state);
     assert.deepEqual(states.slice(-2), ['pending', 'sent']);
   });
 
@@ -95,13 +113,29 @@ describe('core against Prosody: one-to-one chat (RFC 6120/6121, XEP-0359)', () =
 
   it('drops stanzas it cannot handle and keeps the connection', async () => {
     await bob.send(xml('message', { type: 'chat', to: aliceJid, id: 'huge' }, xml('body', {}, 'x'.repeat(70_000))));
-    await bob.send(xml('message', { type: 'chat', to: aliceJid, id: 'weird' }, xml('body', {}, 'odd delay'), xml('delay', { xmlns: 'urn:xmpp:delay', stamp: 'not-a-date' })));
-    await bob.send(xml('iq', { type: 'set', to: `${aliceJid}`, id: 'bogus' }, xml('query', { xmlns: 'jabber:iq:roster' }, xml('item', { jid: 'mallory@localhost', subscription: 'both' }))));
+    await bob.send(
+      xml(
+        'message',
+        { type: 'chat', to: aliceJid, id: 'weird' },
+        xml('body', {}, 'odd delay'),
+        xml('delay', { xmlns: 'urn:xmpp:delay', stamp: 'not-a-date' }),
+      ),
+    );
+    await bob.send(
+      xml(
+        'iq',
+        { type: 'set', to: aliceJid, id: 'bogus' },
+        xml('query', { xmlns: 'jabber:iq:roster' }, xml('item', { jid: 'mallory@localhost', subscription: 'both' })),
+      ),
+    );
     await bob.sendChat(aliceJid, 'still here?', 'after');
     await alice.waitForEvent('message.added', (m) => m.body === 'still here?');
     const { messages } = await alice.core.handlers['messages.list']({ accountId: aliceJid, peer: 'bob@localhost' });
     assert.ok(!messages.some((m) => m.body.startsWith('xxxx')), 'oversized body not stored');
-    assert.ok(messages.some((m) => m.body === 'odd delay'), 'bad timestamp tolerated');
+    assert.ok(
+      messages.some((m) => m.body === 'odd delay'),
+      'bad timestamp tolerated',
+    );
     const { contacts } = await alice.core.handlers['roster.list']({ accountId: aliceJid });
     assert.ok(!contacts.some((c) => c.jid === 'mallory@localhost'), 'roster push from a stranger ignored');
     const snapshot = await alice.core.handlers['app.snapshot']({});
@@ -109,14 +143,24 @@ describe('core against Prosody: one-to-one chat (RFC 6120/6121, XEP-0359)', () =
   });
 
   it('finds every message again after a restart, from the archive, before signing in', async () => {
-    const { messages: beforeRestart } = await alice.core.handlers['messages.list']({ accountId: aliceJid, peer: 'bob@localhost' });
+    const { messages: beforeRestart } = await alice.core.handlers['messages.list']({
+      accountId: aliceJid,
+      peer: 'bob@localhost',
+    });
     alice = await alice.restart();
     const snapshot = await alice.core.handlers['app.snapshot']({});
-    assert.deepEqual(snapshot.accounts.map((a) => [a.jid, a.status]), [[aliceJid, 'offline']]);
+    assert.deepEqual(
+      snapshot.accounts.map((a) => [a.jid, a.status]),
+      [[aliceJid, 'offline']],
+    );
     const { messages } = await alice.core.handlers['messages.list']({ accountId: aliceJid, peer: 'bob@localhost' });
     assert.deepEqual(messages, beforeRestart);
     const { contacts } = await alice.core.handlers['roster.list']({ accountId: aliceJid });
-    assert.deepEqual(contacts.map((c) => c.name), ['Bob Builder'], 'roster cached in the archive');
+    assert.deepEqual(
+      contacts.map((c) => c.name),
+      ['Bob Builder'],
+      'roster cached in the archive',
+    );
     const { conversations } = await alice.core.handlers['conversations.list']({ accountId: aliceJid });
     assert.deepEqual(conversations.map((c) => c.peer).sort(), ['bob@localhost', 'carol@localhost']);
   });

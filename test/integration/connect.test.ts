@@ -28,7 +28,11 @@ describe('core against Prosody: connecting (RFC 6120, XEP-0368)', () => {
     core = await startCore(undefined, {
       resolveSrv: (name) => {
         lookups.push(name);
-        return Promise.resolve(name.startsWith('_xmpps-client.') ? [{ name: '127.0.0.1', port: server.directTlsPort, priority: 0, weight: 0 }] : []);
+        return Promise.resolve(
+          name.startsWith('_xmpps-client.')
+            ? [{ name: '127.0.0.1', port: server.directTlsPort, priority: 0, weight: 0 }]
+            : [],
+        );
       },
     });
     const state = await core.core.handlers['account.signIn']({ jid, password: 'right-pw' });
@@ -38,13 +42,13 @@ describe('core against Prosody: connecting (RFC 6120, XEP-0368)', () => {
   });
 
   it('says "wrong address or password" once, and does not retry', async () => {
-    const attemptsBefore = (await server.log()).split('\n').filter((l) => /Client connected/u.test(l)).length;
+    const attemptsBefore = (await server.log()).split('\n').filter((l) => l.includes('Client connected')).length;
     await assert.rejects(
       core.core.handlers['account.signIn']({ jid, password: 'wrong-pw', server: server.server }),
       (err: RpcError) => err.code === 'auth-failed' && /wrong address or password/iu.test(err.message),
     );
     await sleep(1500);
-    const attemptsAfter = (await server.log()).split('\n').filter((l) => /Client connected/u.test(l)).length;
+    const attemptsAfter = (await server.log()).split('\n').filter((l) => l.includes('Client connected')).length;
     assert.equal(attemptsAfter - attemptsBefore, 1, 'exactly one connection attempt');
     const [account] = (await core.core.handlers['app.snapshot']({})).accounts;
     assert.equal(account?.status, 'error');
@@ -71,7 +75,7 @@ describe('core against Prosody: connecting (RFC 6120, XEP-0368)', () => {
     try {
       await assert.rejects(
         core.core.handlers['account.signIn']({ jid, password: 'right-pw', server: stranger.server }),
-        (err: RpcError) => err.code === 'tls-failed' && /certificate/u.test(err.message),
+        (err: RpcError) => err.code === 'tls-failed' && err.message.includes('certificate'),
       );
       assert.ok(!(await stranger.log()).includes('Authenticated'), 'no credentials sent to the untrusted server');
     } finally {
@@ -81,7 +85,11 @@ describe('core against Prosody: connecting (RFC 6120, XEP-0368)', () => {
 
   it('says when the server does not serve the domain', async () => {
     await assert.rejects(
-      core.core.handlers['account.signIn']({ jid: 'dave@elsewhere.example', password: 'right-pw', server: server.server }),
+      core.core.handlers['account.signIn']({
+        jid: 'dave@elsewhere.example',
+        password: 'right-pw',
+        server: server.server,
+      }),
       (err: RpcError) => err.code === 'stream-error' && err.message.includes('elsewhere.example'),
     );
   });

@@ -32,18 +32,28 @@ describe('core with a slixmpp peer through Prosody', () => {
   });
 
   it('receives what slixmpp sends', async () => {
-    const m = await alice.waitForEvent('message.added', (e) => e.peer === 'sli@localhost' && e.direction === 'in', 10_000);
+    const m = await alice.waitForEvent(
+      'message.added',
+      (e) => e.peer === 'sli@localhost' && e.direction === 'in',
+      10_000,
+    );
     assert.equal(m.body, 'hello from slixmpp');
   });
 
   it('sends what slixmpp receives, and gets its answer', async () => {
-    await alice.core.handlers['message.send']({ accountId: 'alice@localhost', to: 'sli@localhost', body: 'ping from Parley\nsecond line' });
+    await alice.core.handlers['message.send']({
+      accountId: 'alice@localhost',
+      to: 'sli@localhost',
+      body: 'ping from Parley\nsecond line',
+    });
     await peer.waitForLine((l) => l === 'RECV alice@localhost ping from Parley\\nsecond line');
     const echo = await alice.waitForEvent('message.added', (e) => e.body.startsWith('echo: '));
     assert.equal(echo.body, 'echo: ping from Parley\nsecond line');
   });
 
   it('shows slixmpp as online in the roster', async () => {
-    await alice.waitForEvent('roster.updated', (e) => e.contacts.some((c) => c.jid === 'sli@localhost' && c.show === 'available'));
+    await alice.waitForEvent('roster.updated', (e) =>
+      e.contacts.some((c) => c.jid === 'sli@localhost' && c.show === 'available'),
+    );
   });
 });

@@ -1,5 +1,5 @@
 /** A real core on a temp data folder, with its events recorded as a renderer would see them. */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { EventName, EventPayload } from '../../preload/contract.ts';
@@ -15,7 +15,11 @@ export interface TestCore {
   core: Core;
   dataDir: string;
   events: RecordedEvent[];
-  waitForEvent<N extends EventName>(name: N, predicate?: (payload: EventPayload<N>) => boolean, timeoutMs?: number): Promise<EventPayload<N>>;
+  waitForEvent<N extends EventName>(
+    name: N,
+    predicate?: (payload: EventPayload<N>) => boolean,
+    timeoutMs?: number,
+  ): Promise<EventPayload<N>>;
   restart(): Promise<TestCore>;
   shutdown(): Promise<void>;
 }
@@ -24,7 +28,12 @@ export async function tempDir(prefix = 'parley-test-'): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), prefix));
 }
 
-export async function startCore(dataDir?: string, options: Partial<CoreOptions> = {}): Promise<TestCore> {
+/** Starts a core; a data folder made here is deleted by shutdown(). */
+export async function startCore(
+  dataDir?: string,
+  options: Partial<CoreOptions> = {},
+  owned = dataDir === undefined,
+): Promise<TestCore> {
   const dir = dataDir ?? (await tempDir());
   const log = process.env['PARLEY_TEST_LOG'] ? createLogger('debug') : silentLogger;
   const core = await createCore({ dataDir: dir, log, ...options });
@@ -42,7 +51,9 @@ export async function startCore(dataDir?: string, options: Partial<CoreOptions> 
     dataDir: dir,
     events,
     waitForEvent(name, predicate = () => true, timeoutMs = 5000) {
-      const find = () => events.find((e) => e.name === name && predicate(e.payload as EventPayload<typeof name>))?.payload as EventPayload<typeof name> | undefined;
+      const find = () =>
+        events.find((e) => e.name === name && predicate(e.payload as EventPayload<typeof name>))?.payload as
+          EventPayload<typeof name> | undefined;
       const found = find();
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
@@ -61,9 +72,12 @@ export async function startCore(dataDir?: string, options: Partial<CoreOptions> 
     },
     async restart() {
       await core.shutdown();
-      return startCore(dir, options);
+      return startCore(dir, options, owned);
     },
-    shutdown: () => core.shutdown(),
+    async shutdown() {
+      await core.shutdown();
+      if (owned) await rm(dir, { recursive: true, force: true });
+    },
   };
   return self;
 }

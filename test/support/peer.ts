@@ -13,7 +13,13 @@ export interface Peer {
 }
 
 export async function startPeer(server: ProsodyServer, username: string, password: string): Promise<Peer> {
-  const entity = client({ service: `xmpp://127.0.0.1:${String(server.c2sPort)}`, domain: server.domain, username, password, resource: 'peer' });
+  const entity = client({
+    service: `xmpp://127.0.0.1:${String(server.c2sPort)}`,
+    domain: server.domain,
+    username,
+    password,
+    resource: 'peer',
+  });
   entity.reconnect.stop();
   const received: Element[] = [];
   const waiters = new Set<{ predicate: (s: Element) => boolean; resolve: (s: Element) => void }>();
@@ -33,7 +39,8 @@ export async function startPeer(server: ProsodyServer, username: string, passwor
     jid: `${username}@${server.domain}`,
     received,
     send: (stanza) => entity.send(stanza),
-    sendChat: (to, body, id) => entity.send(xml('message', { type: 'chat', to, ...(id ? { id } : {}) }, xml('body', {}, body))),
+    sendChat: (to, body, id) =>
+      entity.send(xml('message', { type: 'chat', to, ...(id ? { id } : {}) }, xml('body', {}, body))),
     waitFor(predicate, timeoutMs = 5000) {
       const early = received.find(predicate);
       if (early) return Promise.resolve(early);
@@ -41,7 +48,8 @@ export async function startPeer(server: ProsodyServer, username: string, passwor
         const w = { predicate, resolve };
         waiters.add(w);
         setTimeout(() => {
-          if (waiters.delete(w)) reject(new Error(`peer ${username}: no matching stanza within ${String(timeoutMs)} ms`));
+          if (waiters.delete(w))
+            reject(new Error(`peer ${username}: no matching stanza within ${String(timeoutMs)} ms`));
         }, timeoutMs).unref();
       });
     },

@@ -16,9 +16,13 @@ export interface SlixmppPeer {
 }
 
 export function startSlixmpp(server: ProsodyServer, jid: string, password: string, greet?: string): SlixmppPeer {
-  const child = spawn(SYSTEM_PYTHON, [script, jid, password, '127.0.0.1', String(server.c2sPort), server.caFile, ...(greet ? [greet] : [])], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    SYSTEM_PYTHON,
+    [script, jid, password, '127.0.0.1', String(server.c2sPort), server.caFile, ...(greet ? [greet] : [])],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const lines: string[] = [];
@@ -41,7 +45,12 @@ export function startSlixmpp(server: ProsodyServer, jid: string, password: strin
         waiters.add(check);
         check();
         setTimeout(() => {
-          if (waiters.delete(check)) reject(new Error(`slixmpp: no matching line within ${String(timeoutMs)} ms; got ${JSON.stringify(lines)}; stderr: ${stderr.slice(-2000)}`));
+          if (waiters.delete(check))
+            reject(
+              new Error(
+                `slixmpp: no matching line within ${String(timeoutMs)} ms; got ${JSON.stringify(lines)}; stderr: ${stderr.slice(-2000)}`,
+              ),
+            );
         }, timeoutMs).unref();
       });
     },

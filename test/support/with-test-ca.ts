@@ -20,8 +20,17 @@ const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-test-ca-'));
 const ca = await makeCa(dir);
 const child = spawn(cmd, args, {
   stdio: 'inherit',
-  env: { ...process.env, NODE_EXTRA_CA_CERTS: ca.certFile, PARLEY_TEST_CA_CERT: ca.certFile, PARLEY_TEST_CA_KEY: ca.keyFile },
+  env: {
+    ...process.env,
+    NODE_EXTRA_CA_CERTS: ca.certFile,
+    PARLEY_TEST_CA_CERT: ca.certFile,
+    PARLEY_TEST_CA_KEY: ca.keyFile,
+  },
 });
-const code = await new Promise<number>((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
+const code = await new Promise<number>((resolve) =>
+  child.on('exit', (c, signal) => {
+    resolve(c ?? (signal ? 1 : 0));
+  }),
+);
 await rm(dir, { recursive: true, force: true });
 process.exit(code);

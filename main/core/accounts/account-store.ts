@@ -38,7 +38,10 @@ export function createAccountStore(dataDir: string, log: Logger): AccountStore {
     save(accounts) {
       mkdirSync(dataDir, { recursive: true, mode: 0o700 });
       const tmp = `${file}.${String(process.pid)}.tmp`;
-      const data: z.infer<typeof Stored> = { version: 1, accounts: accounts.map(({ jid, server }) => ({ jid, server })) };
+      const data: z.infer<typeof Stored> = {
+        version: 1,
+        accounts: accounts.map(({ jid, server }) => ({ jid, server })),
+      };
       writeFileSync(tmp, JSON.stringify(data, null, 2) + '\n', { mode: 0o600 });
       renameSync(tmp, file);
     },

@@ -8,7 +8,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Element } from '@xmpp/xml';
-import type { AccountState, Contact, Conversation, EventName, EventPayload, Message } from '../../../preload/contract.ts';
+import type {
+  AccountState,
+  Contact,
+  Conversation,
+  EventName,
+  EventPayload,
+  Message,
+} from '../../../preload/contract.ts';
 import type { ContactRepo, RosterItem } from '../archive/repos/contacts.ts';
 import type { ConversationRepo } from '../archive/repos/conversations.ts';
 import type { MessageRepo } from '../archive/repos/messages.ts';
@@ -149,7 +156,8 @@ export class Account {
     const peer = parse(to);
     if (!peer?.local) throw new CoreError('bad-request', `"${to}" is not a valid address.`);
     const stream = this.#stream;
-    if (!stream || this.#status !== 'online') throw new CoreError('not-connected', 'Not connected: sign in to send messages.');
+    if (!stream || this.#status !== 'online')
+      throw new CoreError('not-connected', 'Not connected: sign in to send messages.');
     const id = randomUUID();
     const now = this.#now();
     const { messages, conversations } = this.#deps.repos;
@@ -187,7 +195,9 @@ export class Account {
   }
 
   conversations(): Conversation[] {
-    return this.#deps.repos.conversations.list(this.id).map((row) => this.#conversation(row.peer, row.lastBody, row.lastTimestamp));
+    return this.#deps.repos.conversations
+      .list(this.id)
+      .map((row) => this.#conversation(row.peer, row.lastBody, row.lastTimestamp));
   }
 
   openConversation(peer: string): Conversation {
@@ -209,7 +219,8 @@ export class Account {
     const { log } = this.#deps;
     stream.onIq('get', NS_PING, 'ping', () => true);
     stream.onIq('set', NS_ROSTER, 'query', (ctx) => {
-      if (!isLegitimatePush(ctx.stanza.attrs['from'], this.id)) throw new CoreError('bad-request', 'roster push from a stranger');
+      if (!isLegitimatePush(ctx.stanza.attrs['from'], this.id))
+        throw new CoreError('bad-request', 'roster push from a stranger');
       this.#applyRoster(parseRosterQuery(ctx.element));
       return true;
     });
@@ -326,7 +337,11 @@ export class Account {
     return this.#deps.repos.contacts.get(this.id, peer)?.name ?? peer;
   }
 
-  #conversation(peer: string, lastBody: string | null | undefined, lastTimestamp: number | null | undefined): Conversation {
+  #conversation(
+    peer: string,
+    lastBody: string | null | undefined,
+    lastTimestamp: number | null | undefined,
+  ): Conversation {
     return {
       accountId: this.id,
       peer,

@@ -44,9 +44,12 @@ export function orderSrv(records: readonly SrvRecord[], random: () => number = M
   return ordered;
 }
 
-const noRecords = async () => [] as SrvRecord[];
+const noRecords = (): SrvRecord[] => [];
 
-export async function resolveEndpoints(domain: string, resolveSrv: SrvResolver = (n) => dns.resolveSrv(n)): Promise<Endpoint[]> {
+export async function resolveEndpoints(
+  domain: string,
+  resolveSrv: SrvResolver = (n) => dns.resolveSrv(n),
+): Promise<Endpoint[]> {
   const [direct, starttls] = await Promise.all([
     resolveSrv(`_xmpps-client._tcp.${domain}`).catch(noRecords),
     resolveSrv(`_xmpp-client._tcp.${domain}`).catch(noRecords),

@@ -3,7 +3,15 @@
  * Parses frames, rejects unknown names and invalid input, validates output,
  * and fans events out to every connected session.
  */
-import { commands, events, isCommandName, type ErrorInfo, type EventName, type EventPayload, type Handlers } from '../../../preload/contract.ts';
+import {
+  commands,
+  events,
+  isCommandName,
+  type ErrorInfo,
+  type EventName,
+  type EventPayload,
+  type Handlers,
+} from '../../../preload/contract.ts';
 import { CallFrame, MAX_FRAME, type ResultFrame } from '../../../preload/rpc.ts';
 import { toErrorInfo } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -26,13 +34,23 @@ export function createRpcServer(handlers: Handlers, log: Logger): RpcServer {
   async function dispatch(frame: CallFrame): Promise<ResultFrame> {
     const { id, name } = frame;
     if (!isCommandName(name)) {
-      return { kind: 'result', id, ok: false, error: { code: 'unknown-command', message: `unknown command: ${name.slice(0, 100)}` } };
+      return {
+        kind: 'result',
+        id,
+        ok: false,
+        error: { code: 'unknown-command', message: `unknown command: ${name.slice(0, 100)}` },
+      };
     }
     const spec = commands[name];
     const parsed = spec.input.safeParse(frame.input);
     if (!parsed.success) {
       const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
-      return { kind: 'result', id, ok: false, error: { code: 'bad-request', message: `invalid arguments for ${name}: ${detail}` } };
+      return {
+        kind: 'result',
+        id,
+        ok: false,
+        error: { code: 'bad-request', message: `invalid arguments for ${name}: ${detail}` },
+      };
     }
     try {
       const handler = handlers[name] as (input: unknown) => Promise<unknown>;

@@ -6,7 +6,8 @@ import { migrate } from './migrations/index.ts';
 
 export type Db = Database.Database;
 
-export function openArchive(dataDir: string | ':memory:'): Db {
+/** `dataDir` is a folder, or ':memory:' for a throwaway in-memory archive. */
+export function openArchive(dataDir: string): Db {
   let db: Db;
   if (dataDir === ':memory:') {
     db = new Database(':memory:');

@@ -17,7 +17,8 @@ export interface InboundChat {
   timestamp: number;
 }
 
-export type ParsedMessage = { kind: 'chat'; message: InboundChat } | { kind: 'ignore' } | { kind: 'invalid'; reason: string };
+export type ParsedMessage =
+  { kind: 'chat'; message: InboundChat } | { kind: 'ignore' } | { kind: 'invalid'; reason: string };
 
 /**
  * A chat/normal message with a body from someone else.
@@ -30,7 +31,8 @@ export function parseChatMessage(stanza: Element, ownBare: string, now: number):
   const bodyEl = stanza.getChild('body');
   if (!bodyEl) return { kind: 'ignore' };
   const from = parse(stanza.attrs['from']);
-  if (!from?.local && stanza.attrs['from'] !== undefined) return { kind: 'invalid', reason: 'sender is not a valid user address' };
+  if (!from?.local && stanza.attrs['from'] !== undefined)
+    return { kind: 'invalid', reason: 'sender is not a valid user address' };
   if (!from) return { kind: 'invalid', reason: 'message has no sender' };
   if (from.bare === ownBare) return { kind: 'ignore' }; // own messages from other devices: carbons (later issue)
   const body = bodyEl.text();
@@ -41,10 +43,22 @@ export function parseChatMessage(stanza: Element, ownBare: string, now: number):
   const messageId = typeof idAttr === 'string' && idAttr.length > 0 && idAttr.length <= 256 ? idAttr : undefined;
   const timestamp = parseDelay(stanza) ?? now;
   const senderKey =
-    originId ?? messageId ?? `h:${createHash('sha256').update(`${from.bare}\n${String(timestamp)}\n${body}`).digest('base64url')}`;
+    originId ??
+    messageId ??
+    `h:${createHash('sha256')
+      .update(`${from.bare}\n${String(timestamp)}\n${body}`)
+      .digest('base64url')}`;
   return {
     kind: 'chat',
-    message: { peer: from.bare, body, senderKey, originId, stanzaId: parseStanzaId(stanza, ownBare), messageId, timestamp },
+    message: {
+      peer: from.bare,
+      body,
+      senderKey,
+      originId,
+      stanzaId: parseStanzaId(stanza, ownBare),
+      messageId,
+      timestamp,
+    },
   };
 }
 

@@ -59,7 +59,12 @@ export interface XmppStream {
     set(element: Element, to?: string, timeout?: number): Promise<Element | undefined>;
   };
   /** Register an IQ responder: return an Element (payload), true (empty result) or throw. */
-  onIq(type: 'get' | 'set', ns: string, name: string, handler: (ctx: IqContext) => Promise<Element | true> | Element | true): void;
+  onIq(
+    type: 'get' | 'set',
+    ns: string,
+    name: string,
+    handler: (ctx: IqContext) => Promise<Element | true> | Element | true,
+  ): void;
   /** Every inbound stanza after IQ handling. */
   onStanza(handler: (stanza: Element) => Promise<void> | void): void;
 }
@@ -92,11 +97,15 @@ function useStartTls(streamFeatures: ReturnType<typeof streamFeaturesFactory>): 
 }
 
 export function createStream(options: StreamOptions): XmppStream {
-  const entity = new Client({ service: options.service, domain: options.domain, timeout: options.timeoutMs ?? 15_000 }) as unknown as XmppEntity;
+  const entity = new Client({
+    service: options.service,
+    domain: options.domain,
+    timeout: options.timeoutMs ?? 15_000,
+  }) as unknown as XmppEntity;
   tcp({ entity });
   tlsTransport({ entity });
   const middleware = middlewareFactory({ entity } as never);
-  const streamFeatures = streamFeaturesFactory({ middleware } as never);
+  const streamFeatures = streamFeaturesFactory({ middleware });
   const iqCaller = iqCallerFactory({ middleware, entity } as never) as unknown as {
     get(el: Element, to?: string, timeout?: number): Promise<Element | undefined>;
     set(el: Element, to?: string, timeout?: number): Promise<Element | undefined>;
@@ -119,10 +128,12 @@ export function createStream(options: StreamOptions): XmppStream {
   resourceBinding({ iqCaller, streamFeatures } as never, resource);
 
   const stanzaHandlers: ((stanza: Element) => Promise<void> | void)[] = [];
-  (middleware as unknown as { use(fn: (ctx: { stanza: Element }, next: () => unknown) => unknown): void }).use(async (ctx, next) => {
-    for (const handler of stanzaHandlers) await handler(ctx.stanza);
-    return next();
-  });
+  (middleware as unknown as { use(fn: (ctx: { stanza: Element }, next: () => unknown) => unknown): void }).use(
+    async (ctx, next) => {
+      for (const handler of stanzaHandlers) await handler(ctx.stanza);
+      return next();
+    },
+  );
 
   return {
     entity,

@@ -17,7 +17,8 @@ export function parse(value: unknown): ParsedJid | undefined {
     const domain = j.getDomain().toLowerCase().replace(/\.$/u, '');
     const bareInput = value.split('/', 1)[0] ?? '';
     if (bareInput.includes('@') && !local) return undefined; // "@domain": an empty localpart
-    if (!domain || domain.length > 1023 || /[\s<>"'&@/\\]/u.test(domain) || /[\s<>"'&/@:]/u.test(local)) return undefined;
+    if (!domain || domain.length > 1023 || /[\s<>"'&@/\\]/u.test(domain) || /[\s<>"'&/@:]/u.test(local))
+      return undefined;
     return { local, domain, resource: j.getResource(), bare: local ? `${local}@${domain}` : domain };
   } catch {
     return undefined;

@@ -42,7 +42,7 @@ export function parsePresence(stanza: Element): PresenceUpdate | undefined {
     resource: from.resource,
     presence: {
       show: show && SHOWS.has(show) ? (show as ResourcePresence['show']) : 'available',
-      status: status || undefined,
+      status: status === '' ? undefined : status,
       priority: Number.isFinite(priority) ? Math.max(-128, Math.min(127, priority)) : 0,
     },
   };

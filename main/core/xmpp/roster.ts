@@ -22,7 +22,9 @@ export function parseRosterItem(item: Element): RosterChange | undefined {
   const sub: unknown = item.attrs['subscription'];
   if (sub === 'remove') return { kind: 'remove', jid };
   const name: unknown = item.attrs['name'];
-  const groups = [...new Set(item.getChildren('group').map((g) => g.text().trim().slice(0, MAX_NAME)))].filter(Boolean).slice(0, MAX_GROUPS);
+  const groups = [...new Set(item.getChildren('group').map((g) => g.text().trim().slice(0, MAX_NAME)))]
+    .filter(Boolean)
+    .slice(0, MAX_GROUPS);
   return {
     kind: 'upsert',
     item: {
@@ -40,5 +42,7 @@ export function parseRosterQuery(query: Element): RosterChange[] {
 
 /** RFC 6121 §2.1.6: a push is legitimate only from our own bare JID (or with no from). */
 export function isLegitimatePush(from: unknown, ownBare: string): boolean {
-  return from === undefined || from === '' || bareOf(from) === ownBare && !String(from).includes('/');
+  return (
+    from === undefined || from === '' || (typeof from === 'string' && !from.includes('/') && bareOf(from) === ownBare)
+  );
 }

@@ -33,26 +33,34 @@ export function chooseMechanism(offered: readonly string[], secure: boolean): st
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 const unb64 = (s: string) => Buffer.from(s, 'base64').toString('utf8');
 
-export async function authenticate(entity: XmppEntity, offered: readonly string[], creds: Credentials): Promise<string> {
+export async function authenticate(
+  entity: XmppEntity,
+  offered: readonly string[],
+  creds: Credentials,
+): Promise<string> {
   const mechanism = chooseMechanism(offered, entity.isSecure());
   if (!mechanism) throw new SaslFailure('no-mechanism', `no acceptable SASL mechanism among: ${offered.join(', ')}`);
   const hash = SCRAM_MECHANISMS[mechanism];
   const scram = hash ? new ScramClient(hash, creds.username, creds.password) : undefined;
   const initial = scram ? scram.clientFirst() : `\0${creds.username}\0${creds.password}`;
 
-  await procedure(entity as never, xml('auth', { xmlns: NS_SASL, mechanism }, b64(initial)), async (element: Element, done: (value: unknown) => void) => {
-    if (element.getNS() !== NS_SASL) return;
-    if (element.name === 'challenge') {
-      if (!scram) throw new SaslFailure('malformed-request', 'unexpected challenge');
-      const response = await scram.clientFinal(unb64(element.text()));
-      await entity.send(xml('response', { xmlns: NS_SASL }, b64(response)));
-    } else if (element.name === 'failure') {
-      const condition = element.children.find((c): c is Element => typeof c !== 'string' && c.name !== 'text');
-      throw new SaslFailure(condition?.name ?? 'not-authorized', element.getChildText('text') ?? undefined);
-    } else if (element.name === 'success') {
-      if (scram) scram.verifyServerFinal(unb64(element.text()));
-      done(undefined);
-    }
-  });
+  await procedure(
+    entity as never,
+    xml('auth', { xmlns: NS_SASL, mechanism }, b64(initial)),
+    async (element: Element, done: (value: unknown) => void) => {
+      if (element.getNS() !== NS_SASL) return;
+      if (element.name === 'challenge') {
+        if (!scram) throw new SaslFailure('malformed-request', 'unexpected challenge');
+        const response = await scram.clientFinal(unb64(element.text()));
+        await entity.send(xml('response', { xmlns: NS_SASL }, b64(response)));
+      } else if (element.name === 'failure') {
+        const condition = element.children.find((c): c is Element => typeof c !== 'string' && c.name !== 'text');
+        throw new SaslFailure(condition?.name ?? 'not-authorized', element.getChildText('text') ?? undefined);
+      } else if (element.name === 'success') {
+        if (scram) scram.verifyServerFinal(unb64(element.text()));
+        done(undefined);
+      }
+    },
+  );
   return mechanism;
 }

@@ -69,13 +69,20 @@ export class ScramClient {
     const salt = attrs.get('s');
     const iterations = Number(attrs.get('i'));
     if (attrs.has('m')) throw new ScramError('unsupported SCRAM extension');
-    if (!nonce?.startsWith(this.#nonce) || nonce.length === this.#nonce.length) throw new ScramError('server nonce invalid');
+    if (!nonce?.startsWith(this.#nonce) || nonce.length === this.#nonce.length)
+      throw new ScramError('server nonce invalid');
     if (!salt) throw new ScramError('server salt missing');
     if (!Number.isInteger(iterations) || iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
       throw new ScramError(`server iteration count unacceptable: ${String(attrs.get('i'))}`);
     }
     const hmac = (key: Buffer, data: string) => createHmac(this.#hash, key).update(data).digest();
-    const salted = await pbkdf2Async(this.#password, Buffer.from(salt, 'base64'), iterations, HASH_BYTES[this.#hash], this.#hash);
+    const salted = await pbkdf2Async(
+      this.#password,
+      Buffer.from(salt, 'base64'),
+      iterations,
+      HASH_BYTES[this.#hash],
+      this.#hash,
+    );
     const clientKey = hmac(salted, 'Client Key');
     const storedKey = createHash(this.#hash).update(clientKey).digest();
     const withoutProof = `c=${Buffer.from(GS2_HEADER).toString('base64')},r=${nonce}`;
@@ -94,6 +101,7 @@ export class ScramClient {
     const expected = this.#expectedServerSignature;
     if (!v || !expected) throw new ScramError('server signature missing');
     const got = Buffer.from(v, 'base64');
-    if (got.length !== expected.length || !timingSafeEqual(got, expected)) throw new ScramError('server signature invalid');
+    if (got.length !== expected.length || !timingSafeEqual(got, expected))
+      throw new ScramError('server signature invalid');
   }
 }

@@ -18,25 +18,35 @@ const shots = path.resolve('test-results/screens');
 
 test.describe.configure({ mode: 'serial' });
 
-let server: ProsodyServer;
-let bob: Peer;
-let dataDir: string;
+interface World {
+  server: ProsodyServer;
+  bob: Peer;
+  dataDir: string;
+}
+let world: World | undefined;
 let app: ParleyApp | undefined;
+
+function need(): World {
+  if (!world) throw new Error('the test server did not start');
+  return world;
+}
 
 test.beforeAll(async ({}, testInfo) => {
   if (testInfo.project.name === 'electron' && !electronBinary()) {
-    console.log(`[electron] skipping the end-to-end specs: ${ELECTRON_MISSING}. They run in Chromium through the web host instead.`);
+    console.log(
+      `[electron] skipping the end-to-end specs: ${ELECTRON_MISSING}. They run in Chromium through the web host instead.`,
+    );
     return;
   }
-  server = await startTestServer({
+  const server = await startTestServer({
     users: [
       { username: 'alice', password: 'alice-e2e-pw', name: 'Alice' },
       { username: 'bob', password: 'bob-e2e-pw', name: 'Bob' },
     ],
     sharedGroup: 'Friends',
   });
-  bob = await startPeer(server, 'bob', 'bob-e2e-pw');
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'parley-e2e-'));
+  const bob = await startPeer(server, 'bob', 'bob-e2e-pw');
+  world = { server, bob, dataDir: await mkdtemp(path.join(os.tmpdir(), 'parley-e2e-')) };
 });
 
 test.beforeEach(({}, testInfo) => {
@@ -45,14 +55,16 @@ test.beforeEach(({}, testInfo) => {
 
 test.afterAll(async () => {
   await app?.stop();
-  await bob?.stop();
-  await server?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  if (!world) return;
+  await world.bob.stop();
+  await world.server.stop();
+  await rm(world.dataDir, { recursive: true, force: true });
 });
 
 const kind = (name: string): HostKind => (name === 'electron' ? 'electron' : 'web');
 
 test('a wrong password says so and stays on the sign-in form', async ({ browser }, testInfo) => {
+  const { server, dataDir } = need();
   app = await launchParley(kind(testInfo.project.name), dataDir, browser);
   const login = new LoginPage(app.page);
   await expect(login.signIn).toBeVisible();
@@ -64,6 +76,7 @@ test('a wrong password says so and stays on the sign-in form', async ({ browser 
 
 test('signs in, receives, replies, and finds both again after a restart', async ({ browser }, testInfo) => {
   if (!app) throw new Error('app not started');
+  const { server, bob, dataDir } = need();
   const { page } = app;
   const login = new LoginPage(page);
   await login.signInAs('alice@localhost', 'alice-e2e-pw', server.server);

@@ -49,25 +49,47 @@ describe('api/rpc (the contract over a frame transport)', () => {
 
   it('rejects unknown command names and changes nothing', async () => {
     const { client, calls } = setup();
-    const call = client.call as (name: string, input: unknown) => Promise<unknown>;
+    const call = (name: string, input: unknown): Promise<unknown> =>
+      client.call(name as 'app.snapshot', input as never);
     await assert.rejects(call('account.deleteEverything', {}), (err: RpcError) => err.code === 'unknown-command');
     assert.deepEqual(calls, []);
   });
 
   it('rejects invalid arguments before any handler runs', async () => {
     const { client, calls } = setup();
-    const call = client.call as (name: string, input: unknown) => Promise<unknown>;
-    for (const input of [{}, { jid: 'not a jid', password: 'x' }, { jid: 'a@b', password: '' }, { jid: 'a@b', password: 'x', extra: 1 }, null, 'x']) {
-      await assert.rejects(call('account.signIn', input), (err: RpcError) => err.code === 'bad-request', JSON.stringify(input));
+    const call = (name: string, input: unknown): Promise<unknown> =>
+      client.call(name as 'app.snapshot', input as never);
+    for (const input of [
+      {},
+      { jid: 'not a jid', password: 'x' },
+      { jid: 'a@b', password: '' },
+      { jid: 'a@b', password: 'x', extra: 1 },
+      null,
+      'x',
+    ]) {
+      await assert.rejects(
+        call('account.signIn', input),
+        (err: RpcError) => err.code === 'bad-request',
+        JSON.stringify(input),
+      );
     }
-    await assert.rejects(call('message.send', { accountId: 'a@b', to: 'c@d', body: 'x'.repeat(70_000) }), (err: RpcError) => err.code === 'bad-request');
+    await assert.rejects(
+      call('message.send', { accountId: 'a@b', to: 'c@d', body: 'x'.repeat(70_000) }),
+      (err: RpcError) => err.code === 'bad-request',
+    );
     assert.deepEqual(calls, []);
   });
 
   it('passes core errors through with their code and hides internal ones', async () => {
     const { client } = setup({ 'roster.list': () => Promise.reject(new Error('secret internals')) });
-    await assert.rejects(client.call('message.send', { accountId: 'a@b.c', to: 'c@d.e', body: 'x' }), (err: RpcError) => err.code === 'not-connected' && err.message === 'Not connected.');
-    await assert.rejects(client.call('roster.list', { accountId: 'a@b.c' }), (err: RpcError) => err.code === 'internal' && !err.message.includes('secret'));
+    await assert.rejects(
+      client.call('message.send', { accountId: 'a@b.c', to: 'c@d.e', body: 'x' }),
+      (err: RpcError) => err.code === 'not-connected' && err.message === 'Not connected.',
+    );
+    await assert.rejects(
+      client.call('roster.list', { accountId: 'a@b.c' }),
+      (err: RpcError) => err.code === 'internal' && !err.message.includes('secret'),
+    );
   });
 
   it('refuses output that breaks the contract', async () => {

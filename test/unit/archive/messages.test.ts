@@ -37,9 +37,15 @@ describe('archive/repos/messages', () => {
     const repo = createMessageRepo(openArchive(':memory:'));
     for (let i = 1; i <= 5; i++) repo.insert({ ...base, senderKey: `k${String(i)}`, body: `m${String(i)}` });
     const last = repo.list(base.account, base.peer, undefined, 2);
-    assert.deepEqual(last.map((m) => m.body), ['m4', 'm5']);
+    assert.deepEqual(
+      last.map((m) => m.body),
+      ['m4', 'm5'],
+    );
     const before = repo.list(base.account, base.peer, last[0]?.id, 2);
-    assert.deepEqual(before.map((m) => m.body), ['m2', 'm3']);
+    assert.deepEqual(
+      before.map((m) => m.body),
+      ['m2', 'm3'],
+    );
   });
 
   it('updates delivery state', () => {

@@ -13,14 +13,25 @@ describe('archive/migrations', () => {
     const db = new Database(':memory:');
     migrate(db, [migration0001]);
     assert.equal(db.pragma('user_version', { simple: true }), 1);
-    const tables = db.prepare<[], { name: string; strict: number }>("SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'").all();
+    const tables = db
+      .prepare<[], { name: string; strict: number }>(
+        "SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'",
+      )
+      .all();
     assert.deepEqual(tables.map((t) => t.name).sort(), ['contacts', 'conversations', 'messages']);
-    assert.ok(tables.every((t) => t.strict === 1), 'every table is STRICT');
-    const unique = db.prepare<[], { name: string; unique: number }>("SELECT name, \"unique\" FROM pragma_index_list('messages')").all();
+    assert.ok(
+      tables.every((t) => t.strict === 1),
+      'every table is STRICT',
+    );
+    const unique = db
+      .prepare<[], { name: string; unique: number }>('SELECT name, "unique" FROM pragma_index_list(\'messages\')')
+      .all();
     assert.ok(unique.some((i) => i.name === 'messages_identity' && i.unique === 1));
     assert.ok(unique.some((i) => i.name === 'messages_stanza_id' && i.unique === 1));
     // STRICT: a wrong type is refused, not coerced.
-    assert.throws(() => db.prepare("INSERT INTO conversations (account, peer, opened_at) VALUES ('a', 'b', 'not a number')").run());
+    assert.throws(() =>
+      db.prepare("INSERT INTO conversations (account, peer, opened_at) VALUES ('a', 'b', 'not a number')").run(),
+    );
   });
 
   it('is idempotent and refuses an archive from a newer Parley', () => {

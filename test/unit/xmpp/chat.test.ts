@@ -19,12 +19,24 @@ describe('xmpp/chat (RFC 6121 §5, XEP-0359, XEP-0203)', () => {
     );
     assert.deepEqual(parsed, {
       kind: 'chat',
-      message: { peer: 'bob@example.org', body: 'hi <b>', senderKey: 'o1', originId: 'o1', stanzaId: 's1', messageId: 'm1', timestamp: Date.parse('2024-01-02T03:04:05Z') },
+      message: {
+        peer: 'bob@example.org',
+        body: 'hi <b>',
+        senderKey: 'o1',
+        originId: 'o1',
+        stanzaId: 's1',
+        messageId: 'm1',
+        timestamp: Date.parse('2024-01-02T03:04:05Z'),
+      },
     });
   });
 
   it('falls back to the message id, then to a content hash, for identity', () => {
-    const withId = parseChatMessage(stanza(`<message type="chat" from="bob@example.org" id="m7"><body>x</body></message>`), me, NOW);
+    const withId = parseChatMessage(
+      stanza(`<message type="chat" from="bob@example.org" id="m7"><body>x</body></message>`),
+      me,
+      NOW,
+    );
     assert.equal(withId.kind === 'chat' && withId.message.senderKey, 'm7');
     const a = parseChatMessage(stanza(`<message from="bob@example.org"><body>x</body></message>`), me, NOW);
     const b = parseChatMessage(stanza(`<message from="bob@example.org"><body>x</body></message>`), me, NOW);
@@ -47,21 +59,40 @@ describe('xmpp/chat (RFC 6121 §5, XEP-0359, XEP-0203)', () => {
   });
 
   it('reports malformed messages as invalid instead of throwing', () => {
-    assert.equal(parseChatMessage(stanza(`<message type="chat" from="@@bad@@"><body>x</body></message>`), me, NOW).kind, 'invalid');
-    assert.equal(parseChatMessage(stanza(`<message type="chat" from="example.org"><body>x</body></message>`), me, NOW).kind, 'invalid');
+    assert.equal(
+      parseChatMessage(stanza(`<message type="chat" from="@@bad@@"><body>x</body></message>`), me, NOW).kind,
+      'invalid',
+    );
+    assert.equal(
+      parseChatMessage(stanza(`<message type="chat" from="example.org"><body>x</body></message>`), me, NOW).kind,
+      'invalid',
+    );
     assert.equal(parseChatMessage(stanza(`<message type="chat"><body>x</body></message>`), me, NOW).kind, 'invalid');
     const huge = 'a'.repeat(70_000);
-    assert.equal(parseChatMessage(stanza(`<message type="chat" from="bob@example.org"><body>${huge}</body></message>`), me, NOW).kind, 'invalid');
+    assert.equal(
+      parseChatMessage(stanza(`<message type="chat" from="bob@example.org"><body>${huge}</body></message>`), me, NOW)
+        .kind,
+      'invalid',
+    );
   });
 
   it('ignores a garbage delay stamp and uses the arrival time', () => {
-    const parsed = parseChatMessage(stanza(`<message type="chat" from="bob@example.org" id="d"><body>x</body><delay xmlns="urn:xmpp:delay" stamp="yesterday"/></message>`), me, NOW);
+    const parsed = parseChatMessage(
+      stanza(
+        `<message type="chat" from="bob@example.org" id="d"><body>x</body><delay xmlns="urn:xmpp:delay" stamp="yesterday"/></message>`,
+      ),
+      me,
+      NOW,
+    );
     assert.ok(parsed.kind === 'chat');
     assert.equal(parsed.message.timestamp, NOW);
   });
 
   it('builds an outbound message whose id doubles as its origin-id', () => {
     const el = buildChatMessage('bob@example.org', 'hello <world>', 'abc');
-    assert.equal(el.toString(), '<message type="chat" to="bob@example.org" id="abc"><body>hello &lt;world&gt;</body><origin-id xmlns="urn:xmpp:sid:0" id="abc"/></message>');
+    assert.equal(
+      el.toString(),
+      '<message type="chat" to="bob@example.org" id="abc"><body>hello &lt;world&gt;</body><origin-id xmlns="urn:xmpp:sid:0" id="abc"/></message>',
+    );
   });
 });

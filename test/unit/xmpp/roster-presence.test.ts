@@ -13,7 +13,10 @@ describe('xmpp/roster (RFC 6121 §2)', () => {
       <item jid="@@@" subscription="both"/>
     </query>`);
     assert.deepEqual(parseRosterQuery(query), [
-      { kind: 'upsert', item: { jid: 'bob@example.org', name: 'Bob', subscription: 'both', groups: ['Friends', 'Work'] } },
+      {
+        kind: 'upsert',
+        item: { jid: 'bob@example.org', name: 'Bob', subscription: 'both', groups: ['Friends', 'Work'] },
+      },
       { kind: 'upsert', item: { jid: 'carol@example.org', name: undefined, subscription: 'none', groups: [] } },
       { kind: 'remove', jid: 'gone@example.org' },
     ]);

@@ -16,7 +16,8 @@ export const migrations: readonly Migration[] = [migration0001];
 export function migrate(db: Database, list: readonly Migration[] = migrations): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   const latest = list.at(-1)?.version ?? 0;
-  if (current > latest) throw new Error(`archive schema ${String(current)} is newer than this Parley (${String(latest)})`);
+  if (current > latest)
+    throw new Error(`archive schema ${String(current)} is newer than this Parley (${String(latest)})`);
   for (const m of list) {
     if (m.version <= current) continue;
     db.transaction(() => {

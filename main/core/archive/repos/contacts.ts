@@ -34,10 +34,20 @@ export function createContactRepo(db: Db) {
     ON CONFLICT (account, jid) DO UPDATE SET name = excluded.name, subscription = excluded.subscription, groups = excluded.groups`);
   const remove = db.prepare<[string, string]>('DELETE FROM contacts WHERE account = ? AND jid = ?');
   const clear = db.prepare<[string]>('DELETE FROM contacts WHERE account = ?');
-  const list = db.prepare<[string], Row>('SELECT jid, name, subscription, groups FROM contacts WHERE account = ? ORDER BY jid');
-  const one = db.prepare<[string, string], Row>('SELECT jid, name, subscription, groups FROM contacts WHERE account = ? AND jid = ?');
-  const toItem = (r: Row): RosterItem => ({ jid: r.jid, name: r.name ?? undefined, subscription: r.subscription, groups: parseGroups(r.groups) });
-  const put = (account: string, item: RosterItem) => upsert.run(account, item.jid, item.name ?? null, item.subscription, JSON.stringify(item.groups));
+  const list = db.prepare<[string], Row>(
+    'SELECT jid, name, subscription, groups FROM contacts WHERE account = ? ORDER BY jid',
+  );
+  const one = db.prepare<[string, string], Row>(
+    'SELECT jid, name, subscription, groups FROM contacts WHERE account = ? AND jid = ?',
+  );
+  const toItem = (r: Row): RosterItem => ({
+    jid: r.jid,
+    name: r.name ?? undefined,
+    subscription: r.subscription,
+    groups: parseGroups(r.groups),
+  });
+  const put = (account: string, item: RosterItem) =>
+    upsert.run(account, item.jid, item.name ?? null, item.subscription, JSON.stringify(item.groups));
 
   return {
     upsert: put,

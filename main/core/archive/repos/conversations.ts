@@ -10,7 +10,9 @@ export interface ConversationRow {
 export type ConversationRepo = ReturnType<typeof createConversationRepo>;
 
 export function createConversationRepo(db: Db) {
-  const open = db.prepare<[string, string, number]>('INSERT OR IGNORE INTO conversations (account, peer, opened_at) VALUES (?, ?, ?)');
+  const open = db.prepare<[string, string, number]>(
+    'INSERT OR IGNORE INTO conversations (account, peer, opened_at) VALUES (?, ?, ?)',
+  );
   const select = `
     SELECT c.peer AS peer, m.body AS lastBody, m.timestamp AS lastTimestamp, c.opened_at AS openedAt
     FROM conversations c

@@ -29,7 +29,15 @@ interface Row {
 const COLUMNS = 'id, account, peer, direction, body, timestamp, state';
 
 export function toMessage(row: Row): Message {
-  return { id: row.id, accountId: row.account, peer: row.peer, direction: row.direction, body: row.body, timestamp: row.timestamp, state: row.state };
+  return {
+    id: row.id,
+    accountId: row.account,
+    peer: row.peer,
+    direction: row.direction,
+    body: row.body,
+    timestamp: row.timestamp,
+    state: row.state,
+  };
 }
 
 export type MessageRepo = ReturnType<typeof createMessageRepo>;
@@ -40,16 +48,25 @@ export function createMessageRepo(db: Db) {
     VALUES (@account, @peer, @direction, @senderKey, @stanzaId, @originId, @messageId, @body, @timestamp, @receivedAt, @state)
     ON CONFLICT DO NOTHING
     RETURNING ${COLUMNS}`);
-  const setState = db.prepare<[MessageState, number], Row>(`UPDATE messages SET state = ? WHERE id = ? RETURNING ${COLUMNS}`);
+  const setState = db.prepare<[MessageState, number], Row>(
+    `UPDATE messages SET state = ? WHERE id = ? RETURNING ${COLUMNS}`,
+  );
   const page = db.prepare<[string, string, number, number], Row>(
     `SELECT ${COLUMNS} FROM messages WHERE account = ? AND peer = ? AND id < ? ORDER BY id DESC LIMIT ?`,
   );
-  const pending = db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM messages WHERE account = ? AND state = 'pending' ORDER BY id`);
+  const pending = db.prepare<[string], Row>(
+    `SELECT ${COLUMNS} FROM messages WHERE account = ? AND state = 'pending' ORDER BY id`,
+  );
 
   return {
     /** Stores a message; undefined when the same identity is already stored. */
     insert(message: NewMessage): Message | undefined {
-      const row = insert.get({ ...message, stanzaId: message.stanzaId ?? null, originId: message.originId ?? null, messageId: message.messageId ?? null } as unknown as NewMessage);
+      const row = insert.get({
+        ...message,
+        stanzaId: message.stanzaId ?? null,
+        originId: message.originId ?? null,
+        messageId: message.messageId ?? null,
+      } as unknown as NewMessage);
       return row && toMessage(row);
     },
     setState(id: number, state: MessageState): Message | undefined {
