@@ -54,6 +54,7 @@ export type ErrorInfo = z.infer<typeof ErrorInfo>;
 export const AccountState = z.object({
   id: AccountId,
   jid: BareJid,
+  /** The user's server override ("host" or "host:port"); "" means SRV lookup. */
   server: z.string(),
   status: ConnectionStatus,
   error: ErrorInfo.optional(),
@@ -109,6 +110,11 @@ export const commands = {
     input: Empty,
     output: z.object({ accounts: z.array(AccountState) }),
   },
+  /**
+   * Connects (adding the account on its first success) and answers once online;
+   * fails with a clear error (e.g. 'auth-failed': "Wrong address or password.").
+   * Progress is also reported through 'account.state' events.
+   */
   'account.signIn': {
     input: z
       .object({ jid: BareJid, password: z.string().min(1).max(1024), server: ServerOverride.optional() })

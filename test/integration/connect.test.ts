@@ -98,4 +98,14 @@ describe('core against Prosody: connecting (RFC 6120, XEP-0368)', () => {
     const state = await core.core.handlers['account.signIn']({ jid, password: 'right-pw', server: server.server });
     assert.equal(state.status, 'online');
   });
+
+  it('reports a lost connection instead of pretending to be online', async () => {
+    await server.stop();
+    const state = await core.waitForEvent('account.state', (e) => e.status === 'error' && e.error?.code === 'network');
+    assert.match(state.error?.message ?? '', /connection lost.*system-shutdown/iu);
+    await assert.rejects(
+      core.core.handlers['message.send']({ accountId: jid, to: 'someone@localhost', body: 'hello?' }),
+      (err: RpcError) => err.code === 'not-connected',
+    );
+  });
 });

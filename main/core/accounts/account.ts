@@ -232,14 +232,19 @@ export class Account {
         log.warn('xmpp', `${this.id}: dropped a ${stanza.name} stanza we could not handle`, err);
       }
     });
+    let streamError: string | undefined;
     stream.entity.on('error', (err: unknown) => {
-      if (this.#stream === stream) log.warn('xmpp', `${this.id}: stream error`, err);
+      if (this.#stream !== stream) return;
+      log.warn('xmpp', `${this.id}: stream error`, err);
+      const condition = (err as { condition?: unknown } | null)?.condition;
+      if (typeof condition === 'string') streamError = condition;
     });
     stream.entity.on('status', (status: string) => {
       if (status === 'disconnect' && this.#stream === stream && !this.#stopping) {
         this.#stream = undefined;
         this.#clearPresence();
-        this.#setStatus('error', { code: 'network', message: 'Connection lost.' });
+        const message = streamError ? `Connection lost: the server closed the stream (${streamError}).` : 'Connection lost.';
+        this.#setStatus('error', { code: 'network', message });
       }
     });
   }
