@@ -243,7 +243,9 @@ export class Account {
       if (status === 'disconnect' && this.#stream === stream && !this.#stopping) {
         this.#stream = undefined;
         this.#clearPresence();
-        const message = streamError ? `Connection lost: the server closed the stream (${streamError}).` : 'Connection lost.';
+        const message = streamError
+          ? `Connection lost: the server closed the stream (${streamError}).`
+          : 'Connection lost.';
         this.#setStatus('error', { code: 'network', message });
       }
     });
