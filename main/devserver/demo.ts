@@ -18,6 +18,7 @@ import { createLogger } from '../core/log.ts';
 import { rendererDir, repoRoot } from '../web/paths.ts';
 import { startWebHost } from '../web/server.ts';
 import { electronBinary, ELECTRON_MISSING } from './electron-binary.ts';
+import { extraCaBundle } from './trust.ts';
 import { makeCa, PROSODY_INSTALL_HINT, prosodyInstalled, startProsody, type ProsodyServer } from './prosody.ts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -30,7 +31,7 @@ async function relaunchTrustingCa(): Promise<never> {
     stdio: 'inherit',
     env: {
       ...process.env,
-      NODE_EXTRA_CA_CERTS: ca.certFile,
+      NODE_EXTRA_CA_CERTS: extraCaBundle(caDir, ca.certFile),
       PARLEY_DEMO_CA_CERT: ca.certFile,
       PARLEY_DEMO_CA_KEY: ca.keyFile,
     },

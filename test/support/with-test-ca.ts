@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { makeCa } from '../../main/devserver/prosody.ts';
+import { extraCaBundle } from '../../main/devserver/trust.ts';
 
 const sep = process.argv.indexOf('--');
 const [cmd, ...args] = process.argv.slice(sep + 1);
@@ -22,7 +23,7 @@ const child = spawn(cmd, args, {
   stdio: 'inherit',
   env: {
     ...process.env,
-    NODE_EXTRA_CA_CERTS: ca.certFile,
+    NODE_EXTRA_CA_CERTS: extraCaBundle(dir, ca.certFile),
     PARLEY_TEST_CA_CERT: ca.certFile,
     PARLEY_TEST_CA_KEY: ca.keyFile,
   },
