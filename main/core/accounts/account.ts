@@ -56,6 +56,9 @@ export class Account {
   #status: AccountState['status'] = 'offline';
   #error: AccountState['error'];
   #stopping = false;
+  /** Hot-path caches, kept in step with the archive: display names and opened conversations. */
+  readonly #names = new Map<string, string>();
+  readonly #opened = new Set<string>();
 
   constructor(config: AccountConfig, deps: AccountDeps) {
     const jid = parse(config.jid);
@@ -64,6 +67,8 @@ export class Account {
     this.#config = { jid: jid.bare, server: config.server.trim() };
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
+    for (const item of deps.repos.contacts.list(this.id)) this.#rememberName(item);
+    for (const row of deps.repos.conversations.list(this.id)) this.#opened.add(row.peer);
   }
 
   get config(): AccountConfig {
@@ -160,8 +165,8 @@ export class Account {
       throw new CoreError('not-connected', 'Not connected: sign in to send messages.');
     const id = randomUUID();
     const now = this.#now();
-    const { messages, conversations } = this.#deps.repos;
-    conversations.open(this.id, peer.bare, now);
+    const { messages } = this.#deps.repos;
+    this.#open(peer.bare, now);
     const stored = messages.insert({
       account: this.id,
       peer: peer.bare,
@@ -176,7 +181,7 @@ export class Account {
     });
     if (!stored) throw new CoreError('internal', 'message could not be stored');
     this.#deps.emit('message.added', stored);
-    this.#emitConversation(peer.bare);
+    this.#emitConversation(stored);
     try {
       await stream.entity.send(buildChatMessage(peer.bare, body, id));
       const sent = messages.setState(stored.id, 'sent') ?? stored;
@@ -203,8 +208,9 @@ export class Account {
   openConversation(peer: string): Conversation {
     const bare = parse(peer)?.bare;
     if (!bare) throw new CoreError('bad-request', `"${peer}" is not a valid address.`);
-    this.#deps.repos.conversations.open(this.id, bare, this.#now());
-    return this.#conversationOf(bare);
+    this.#open(bare, this.#now());
+    const row = this.#deps.repos.conversations.get(this.id, bare);
+    return this.#conversation(bare, row?.lastBody, row?.lastTimestamp);
   }
 
   messages(peer: string, before?: number, limit?: number): Message[] {
@@ -270,8 +276,8 @@ export class Account {
 
   #receive(m: InboundChat): void {
     const now = this.#now();
-    const { messages, conversations } = this.#deps.repos;
-    conversations.open(this.id, m.peer, now);
+    const { messages } = this.#deps.repos;
+    this.#open(m.peer, now);
     const stored = messages.insert({
       account: this.id,
       peer: m.peer,
@@ -287,7 +293,7 @@ export class Account {
     });
     if (!stored) return; // already stored: shown once
     this.#deps.emit('message.added', stored);
-    this.#emitConversation(m.peer);
+    this.#emitConversation(stored);
   }
 
   async #afterOnline(stream: XmppStream): Promise<void> {
@@ -297,6 +303,8 @@ export class Account {
     const items = changes.flatMap((c) => (c.kind === 'upsert' ? [c.item] : []));
     const before = new Set(this.#deps.repos.contacts.list(this.id).map((c) => c.jid));
     this.#deps.repos.contacts.replaceAll(this.id, items);
+    this.#names.clear();
+    for (const item of items) this.#rememberName(item);
     const removed = [...before].filter((jid) => !items.some((i) => i.jid === jid));
     this.#deps.emit('roster.updated', { accountId: this.id, contacts: items.map((i) => this.#contact(i)), removed });
     await stream.entity.send(buildAvailable());
@@ -309,9 +317,11 @@ export class Account {
     for (const change of changes) {
       if (change.kind === 'remove') {
         contacts.remove(this.id, change.jid);
+        this.#names.delete(change.jid);
         removed.push(change.jid);
       } else {
         contacts.upsert(this.id, change.item);
+        this.#rememberName(change.item);
         upserts.push(this.#contact(change.item));
       }
     }
@@ -340,8 +350,19 @@ export class Account {
     };
   }
 
+  #rememberName(item: RosterItem): void {
+    if (item.name) this.#names.set(item.jid, item.name);
+    else this.#names.delete(item.jid);
+  }
+
   #displayName(peer: string): string {
-    return this.#deps.repos.contacts.get(this.id, peer)?.name ?? peer;
+    return this.#names.get(peer) ?? peer;
+  }
+
+  #open(peer: string, now: number): void {
+    if (this.#opened.has(peer)) return;
+    this.#deps.repos.conversations.open(this.id, peer, now);
+    this.#opened.add(peer);
   }
 
   #conversation(
@@ -358,13 +379,9 @@ export class Account {
     };
   }
 
-  #conversationOf(peer: string): Conversation {
-    const row = this.#deps.repos.conversations.get(this.id, peer);
-    return this.#conversation(peer, row?.lastBody, row?.lastTimestamp);
-  }
-
-  #emitConversation(peer: string): void {
-    this.#deps.emit('conversation.updated', this.#conversationOf(peer));
+  /** The conversation as it stands after `latest`, its newest message (no query on the hot path). */
+  #emitConversation(latest: Message): void {
+    this.#deps.emit('conversation.updated', this.#conversation(latest.peer, latest.body, latest.timestamp));
   }
 }
 

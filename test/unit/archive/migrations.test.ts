@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { migrate, migrations } from '../../../main/core/archive/migrations/index.ts';
 import { migration0001 } from '../../../main/core/archive/migrations/0001-initial.ts';
-import { openArchive } from '../../../main/core/archive/open.ts';
+import { ArchiveBusyError, openArchive } from '../../../main/core/archive/open.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,12 +43,14 @@ describe('archive/migrations', () => {
     assert.throws(() => migrate(db), /newer/);
   });
 
-  it('opens a file archive in WAL mode', () => {
+  it('opens a file archive in WAL mode, for one core at a time', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'parley-archive-'));
     try {
       const db = openArchive(dir);
       assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+      assert.throws(() => openArchive(dir), ArchiveBusyError);
       db.close();
+      openArchive(dir).close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
