@@ -29,7 +29,13 @@ export const ServerOverride = z
 
 export const AccountId = z.string().min(3).max(MAX_JID);
 
-export const ConnectionStatus = z.enum(['offline', 'connecting', 'online', 'error']);
+/**
+ * disabled: the user switched the account off; offline: not connected, nothing planned
+ * (signed out, or waiting for a password); connecting; online; waiting: connection lost,
+ * the next attempt is at `nextRetryAt`; error: stopped on a failure that retrying cannot
+ * fix (wrong password, certificate, conflict): the user must act.
+ */
+export const ConnectionStatus = z.enum(['disabled', 'offline', 'connecting', 'online', 'waiting', 'error']);
 export type ConnectionStatus = z.infer<typeof ConnectionStatus>;
 
 export const ErrorCode = z.enum([
@@ -45,10 +51,35 @@ export const ErrorCode = z.enum([
   'network',
   'not-connected',
   'internal',
+  /** The server's certificate is not trusted; `certificate` says which it is. */
+  'certificate-untrusted',
+  /** A certificate the user pinned for this account was replaced: refused, never silently accepted. */
+  'certificate-changed',
+  /** Another client took our resource (stream conflict). */
+  'conflict',
+  'policy-violation',
+  /** The server offered only weaker authentication than this account used before. */
+  'auth-downgrade',
+  /** In-band registration (XEP-0077) answers. */
+  'registration-conflict',
+  'not-acceptable',
+  'not-allowed',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
-export const ErrorInfo = z.object({ code: ErrorCode, message: z.string() });
+export const CertificateInfo = z.object({
+  subject: z.string(),
+  issuer: z.string(),
+  validFrom: z.string(),
+  validTo: z.string(),
+  /** SHA-256 of the DER certificate, colon-separated upper-case hex (as browsers show it). */
+  fingerprint256: z.string(),
+  /** Why verification failed, in words (e.g. "self-signed certificate in certificate chain"). */
+  reason: z.string(),
+});
+export type CertificateInfo = z.infer<typeof CertificateInfo>;
+
+export const ErrorInfo = z.object({ code: ErrorCode, message: z.string(), certificate: CertificateInfo.optional() });
 export type ErrorInfo = z.infer<typeof ErrorInfo>;
 
 export const AccountState = z.object({
@@ -58,6 +89,15 @@ export const AccountState = z.object({
   server: z.string(),
   status: ConnectionStatus,
   error: ErrorInfo.optional(),
+  enabled: z.boolean(),
+  /** The password is kept in the OS keychain (Electron) between runs. */
+  rememberPassword: z.boolean(),
+  /** The core holds a password for it now (memory or keychain): it can connect without asking. */
+  hasPassword: z.boolean(),
+  /** When status is 'waiting': the next attempt, ms since the epoch. */
+  nextRetryAt: z.number().optional(),
+  /** SHA-256 fingerprint of a certificate the user chose to trust for this account. */
+  pinnedCertificate: z.string().optional(),
 });
 export type AccountState = z.infer<typeof AccountState>;
 
@@ -76,7 +116,12 @@ export const Contact = z.object({
 });
 export type Contact = z.infer<typeof Contact>;
 
-export const MessageState = z.enum(['pending', 'sent', 'received', 'failed']);
+/**
+ * Outbound: queued (stored, not yet written to a stream) → sent (written) → acked (the
+ * server took it: XEP-0198) → delivered (XEP-0184 receipt) → read (XEP-0333 displayed),
+ * or failed (an error stanza; `error` says why; can be retried). Inbound: received.
+ */
+export const MessageState = z.enum(['queued', 'sent', 'acked', 'delivered', 'read', 'failed', 'received']);
 export type MessageState = z.infer<typeof MessageState>;
 
 export const Message = z.object({
@@ -89,6 +134,8 @@ export const Message = z.object({
   /** Milliseconds since the epoch (the original time for delayed messages). */
   timestamp: z.number(),
   state: MessageState,
+  /** Why a message failed, in words. */
+  error: z.string().optional(),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -100,6 +147,38 @@ export const Conversation = z.object({
   lastTimestamp: z.number().optional(),
 });
 export type Conversation = z.infer<typeof Conversation>;
+
+/** One field of a registration form (XEP-0077 legacy fields or an XEP-0004 data form). */
+export const FormField = z.object({
+  var: z.string(),
+  type: z.enum([
+    'text-single',
+    'text-private',
+    'text-multi',
+    'boolean',
+    'list-single',
+    'list-multi',
+    'fixed',
+    'hidden',
+    'jid-single',
+  ]),
+  label: z.string(),
+  required: z.boolean(),
+  value: z.string().optional(),
+  options: z.array(z.object({ label: z.string(), value: z.string() })).optional(),
+  /** For a CAPTCHA field (XEP-0158): the challenge image as a data: URI (XEP-0231). */
+  media: z.string().optional(),
+});
+export type FormField = z.infer<typeof FormField>;
+
+export const RegistrationForm = z.object({
+  /** Opaque handle of the open registration session with the server. */
+  sessionId: z.string(),
+  domain: z.string(),
+  instructions: z.string().optional(),
+  fields: z.array(FormField),
+});
+export type RegistrationForm = z.infer<typeof RegistrationForm>;
 
 const MAX_BODY = 64 * 1024;
 const Empty = z.object({}).strict();
@@ -117,9 +196,72 @@ export const commands = {
    */
   'account.signIn': {
     input: z
-      .object({ jid: BareJid, password: z.string().min(1).max(1024), server: ServerOverride.optional() })
+      .object({
+        jid: BareJid,
+        password: z.string().min(1).max(1024),
+        server: ServerOverride.optional(),
+        rememberPassword: z.boolean().optional(),
+      })
       .strict(),
     output: AccountState,
+  },
+  /** Connects again now (skipping the backoff wait), with the password the core holds. */
+  'account.reconnect': {
+    input: z.object({ accountId: AccountId }).strict(),
+    output: AccountState,
+  },
+  /** Changes an account's settings; disabling disconnects, enabling connects (if a password is held). */
+  'account.update': {
+    input: z
+      .object({
+        accountId: AccountId,
+        server: ServerOverride.optional(),
+        enabled: z.boolean().optional(),
+        rememberPassword: z.boolean().optional(),
+      })
+      .strict(),
+    output: AccountState,
+  },
+  /** Forgets the account on this computer: signs out, deletes its saved password and local history. */
+  'account.remove': {
+    input: z.object({ accountId: AccountId }).strict(),
+    output: z.object({}),
+  },
+  /** Trusts this certificate (by SHA-256 fingerprint) for this account from now on, then connects. */
+  'account.trustCertificate': {
+    input: z.object({ accountId: AccountId, fingerprint256: z.string().min(1).max(200) }).strict(),
+    output: AccountState,
+  },
+  /** XEP-0077: changes the password on the server (the account must be online). */
+  'account.changePassword': {
+    input: z.object({ accountId: AccountId, newPassword: z.string().min(1).max(1024) }).strict(),
+    output: AccountState,
+  },
+  /** XEP-0077: deletes the account on the server, then here; `confirmation` must repeat the address. */
+  'account.deleteOnServer': {
+    input: z.object({ accountId: AccountId, confirmation: z.string().max(3071) }).strict(),
+    output: z.object({}),
+  },
+  /** XEP-0077: asks `domain`'s server (or `server`) for its registration form. */
+  'register.fetchForm': {
+    input: z.object({ domain: z.string().trim().min(1).max(1023), server: ServerOverride.optional() }).strict(),
+    output: RegistrationForm,
+  },
+  /** XEP-0077: submits the form; on success the account exists on the server and is added here, signed in. */
+  'register.submit': {
+    input: z
+      .object({
+        sessionId: z.string().max(200),
+        values: z.record(z.string().max(200), z.string().max(4096)),
+        rememberPassword: z.boolean().optional(),
+      })
+      .strict(),
+    output: AccountState,
+  },
+  /** Ends an open registration session without registering. */
+  'register.cancel': {
+    input: z.object({ sessionId: z.string().max(200) }).strict(),
+    output: z.object({}),
   },
   'account.signOut': {
     input: z.object({ accountId: AccountId }).strict(),
@@ -163,11 +305,22 @@ export const commands = {
       .strict(),
     output: Message,
   },
+  /** Sends a failed message again (same identity: receivers de-duplicate). */
+  'message.retry': {
+    input: z.object({ accountId: AccountId, messageId: z.number().int().positive() }).strict(),
+    output: Message,
+  },
+  /** The window is visible and focused (or not): drives XEP-0352 client state indication. */
+  'app.setActive': {
+    input: z.object({ active: z.boolean() }).strict(),
+    output: z.object({}),
+  },
 } as const;
 
 /** Events: core -> renderer, pushed to every connected client. */
 export const events = {
   'account.state': AccountState,
+  'account.removed': z.object({ accountId: AccountId }),
   'roster.updated': z.object({
     accountId: AccountId,
     contacts: z.array(Contact),

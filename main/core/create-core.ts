@@ -2,10 +2,11 @@
  * The composition root: ports in, the contract's handlers out.
  * Both hosts (Electron's main process and the Node web host) call this.
  */
-import type { Handlers } from '../../preload/contract.ts';
-import { Account } from './accounts/account.ts';
+import type { AccountState, Handlers } from '../../preload/contract.ts';
+import { Account, type AccountDeps } from './accounts/account.ts';
 import { createAccountStore } from './accounts/account-store.ts';
 import type { SrvResolver } from './accounts/endpoint.ts';
+import { createMemorySecretStore, type SecretStore } from './accounts/secret-store.ts';
 import { createRpcServer, type RpcServer } from './api/rpc-server.ts';
 import { openArchive } from './archive/open.ts';
 import { createContactRepo } from './archive/repos/contacts.ts';
@@ -19,16 +20,24 @@ export interface CoreOptions {
   /** Per-user data folder: archive, account list. */
   dataDir: string;
   log: Logger;
+  /** Where remembered passwords go (Electron: safeStorage); memory only when absent. */
+  secrets?: SecretStore;
   resolveSrv?: SrvResolver;
   connectTimeoutMs?: number;
+  backoff?: AccountDeps['backoff'];
+  livenessMs?: number;
 }
 
 export interface Core {
   rpc: RpcServer;
   /** Direct access for hosts and tests; the renderer only ever uses `rpc`. */
   handlers: Handlers;
+  /** The OS resumed from sleep or the network came back (fed by the shell). */
+  wake(): void;
   shutdown(): Promise<void>;
 }
+
+const notYet = (what: string) => () => Promise.reject(new CoreError('internal', `${what} is not available yet.`));
 
 export function createCore(options: CoreOptions): Promise<Core> {
   const { dataDir, log } = options;
@@ -39,36 +48,41 @@ export function createCore(options: CoreOptions): Promise<Core> {
     contacts: createContactRepo(db),
   };
   const store = createAccountStore(dataDir, log);
+  const secrets = options.secrets ?? createMemorySecretStore();
   const accounts = new Map<string, Account>();
   // eslint-disable-next-line prefer-const -- assigned once the handlers exist
   let rpc: RpcServer;
 
-  const newAccount = (jid: string, server: string) =>
-    new Account(
-      { jid, server },
-      {
-        repos,
-        log,
-        emit: (name, payload) => {
-          rpc.emit(name, payload);
-        },
-        ...(options.resolveSrv ? { resolveSrv: options.resolveSrv } : {}),
-        ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+  const persist = () => {
+    store.save([...accounts.values()].map((a) => a.config));
+  };
+
+  const newAccount = (config: Account['config']) =>
+    new Account(config, {
+      repos,
+      log,
+      secrets,
+      saveConfig: () => {
+        // Only known accounts are saved: a first sign-in becomes known when it succeeds.
+        if ([...accounts.values()].some((a) => a.config.jid === config.jid)) persist();
       },
-    );
+      emit: (name, payload) => {
+        rpc.emit(name, payload);
+      },
+      ...(options.resolveSrv ? { resolveSrv: options.resolveSrv } : {}),
+      ...(options.connectTimeoutMs ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+      ...(options.backoff ? { backoff: options.backoff } : {}),
+      ...(options.livenessMs ? { livenessMs: options.livenessMs } : {}),
+    });
 
   for (const config of store.load()) {
     try {
-      const account = newAccount(config.jid, config.server);
+      const account = newAccount(config);
       accounts.set(account.id, account);
     } catch (err) {
       log.warn('accounts', `skipping stored account ${config.jid}`, err);
     }
   }
-
-  const persist = () => {
-    store.save([...accounts.values()].map((a) => a.config));
-  };
 
   const account = (id: string): Account => {
     const found = accounts.get(parse(id)?.bare ?? id);
@@ -76,23 +90,49 @@ export function createCore(options: CoreOptions): Promise<Core> {
     return found;
   };
 
+  const signIn = async (
+    jid: string,
+    password: string,
+    server: string | undefined,
+    rememberPassword: boolean | undefined,
+  ): Promise<AccountState> => {
+    const bare = parse(jid)?.bare;
+    const existing = bare ? accounts.get(bare) : undefined;
+    const target =
+      existing ?? newAccount({ jid, server: server ?? '', enabled: true, rememberPassword: rememberPassword ?? false });
+    if (existing && server !== undefined) existing.setServer(server);
+    const state = await target.signIn(password, rememberPassword);
+    // Known from the first successful sign-in on; the password is never stored here.
+    accounts.set(target.id, target);
+    persist();
+    return state;
+  };
+
   const handlers: Handlers = {
     'app.snapshot': () => Promise.resolve({ accounts: [...accounts.values()].map((a) => a.state) }),
-    'account.signIn': async ({ jid, password, server }) => {
-      const bare = parse(jid)?.bare;
-      const existing = bare ? accounts.get(bare) : undefined;
-      const target = existing ?? newAccount(jid, server ?? '');
-      if (existing && server !== undefined && server.trim() !== existing.config.server) {
-        await existing.signOut();
-        existing.setServer(server);
-      }
-      const state = await target.signIn(password);
-      // Known from the first successful sign-in on; the password is never stored here.
-      accounts.set(target.id, target);
-      persist();
-      return state;
+    'app.setActive': ({ active }) => {
+      for (const a of accounts.values()) a.setActive(active);
+      return Promise.resolve({});
     },
+    'account.signIn': ({ jid, password, server, rememberPassword }) => signIn(jid, password, server, rememberPassword),
     'account.signOut': ({ accountId }) => account(accountId).signOut(),
+    'account.reconnect': ({ accountId }) => account(accountId).reconnect(),
+    'account.update': ({ accountId, server, enabled, rememberPassword }) =>
+      account(accountId).update({ server, enabled, rememberPassword }),
+    'account.trustCertificate': ({ accountId, fingerprint256 }) => account(accountId).trustCertificate(fingerprint256),
+    'account.remove': async ({ accountId }) => {
+      const target = account(accountId);
+      await target.remove();
+      accounts.delete(target.id);
+      persist();
+      rpc.emit('account.removed', { accountId: target.id });
+      return {};
+    },
+    'account.changePassword': notYet('Changing the password'),
+    'account.deleteOnServer': notYet('Deleting the account on the server'),
+    'register.fetchForm': notYet('Registration'),
+    'register.submit': notYet('Registration'),
+    'register.cancel': () => Promise.resolve({}),
     'roster.list': ({ accountId }) => Promise.resolve({ contacts: account(accountId).contacts() }),
     'conversations.list': ({ accountId }) => Promise.resolve({ conversations: account(accountId).conversations() }),
     'conversation.open': ({ accountId, peer }) => {
@@ -103,13 +143,18 @@ export function createCore(options: CoreOptions): Promise<Core> {
     'messages.list': ({ accountId, peer, before, limit }) =>
       Promise.resolve({ messages: account(accountId).messages(peer, before, limit) }),
     'message.send': ({ accountId, to, body }) => account(accountId).send(to, body),
+    'message.retry': ({ accountId, messageId }) => account(accountId).retry(messageId),
   };
 
   rpc = createRpcServer(handlers, log);
+  for (const a of accounts.values()) void a.resume();
 
   return Promise.resolve({
     rpc,
     handlers,
+    wake() {
+      for (const a of accounts.values()) a.wake();
+    },
     async shutdown() {
       await Promise.allSettled([...accounts.values()].map((a) => a.signOut()));
       db.close();

@@ -83,7 +83,7 @@ describe('core against Prosody: one-to-one chat (RFC 6120/6121, XEP-0359)', () =
     const states = alice.events
       .filter((e) => e.name === 'message.added' || e.name === 'message.updated')
       .map((e) => (e.payload as { state: string }).state);
-    assert.deepEqual(states.slice(-2), ['pending', 'sent']);
+    assert.deepEqual(states.slice(-2), ['queued', 'sent']);
   });
 
   it('stores a stanza that arrives twice only once', async () => {

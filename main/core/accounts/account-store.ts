@@ -1,6 +1,6 @@
 /**
- * The list of known accounts (address and server, never the password),
- * kept as JSON in the data folder and written atomically.
+ * The list of known accounts and their settings (never the password), kept as JSON in
+ * the data folder and written atomically. Older versions of the file are upgraded.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -8,9 +8,20 @@ import * as z from 'zod';
 import type { Logger } from '../log.ts';
 import type { AccountConfig } from './account.ts';
 
-const Stored = z.object({
-  version: z.literal(1),
-  accounts: z.array(z.object({ jid: z.string().min(3).max(3071), server: z.string().max(300) })),
+const Jid = z.string().min(3).max(3071);
+const V1 = z.object({ version: z.literal(1), accounts: z.array(z.object({ jid: Jid, server: z.string().max(300) })) });
+const V2 = z.object({
+  version: z.literal(2),
+  accounts: z.array(
+    z.object({
+      jid: Jid,
+      server: z.string().max(300),
+      enabled: z.boolean(),
+      rememberPassword: z.boolean(),
+      pinnedCertificate: z.string().max(200).optional(),
+      lastMechanism: z.string().max(50).optional(),
+    }),
+  ),
 });
 
 export interface AccountStore {
@@ -29,7 +40,9 @@ export function createAccountStore(dataDir: string, log: Logger): AccountStore {
         return [];
       }
       try {
-        return Stored.parse(JSON.parse(text)).accounts;
+        const data = z.union([V1, V2]).parse(JSON.parse(text));
+        if (data.version === 1) return data.accounts.map((a) => ({ ...a, enabled: true, rememberPassword: false }));
+        return data.accounts;
       } catch (err) {
         log.warn('accounts', `ignoring unreadable ${file}`, err);
         return [];
@@ -38,9 +51,16 @@ export function createAccountStore(dataDir: string, log: Logger): AccountStore {
     save(accounts) {
       mkdirSync(dataDir, { recursive: true, mode: 0o700 });
       const tmp = `${file}.${String(process.pid)}.tmp`;
-      const data: z.infer<typeof Stored> = {
-        version: 1,
-        accounts: accounts.map(({ jid, server }) => ({ jid, server })),
+      const data: z.infer<typeof V2> = {
+        version: 2,
+        accounts: accounts.map((a) => ({
+          jid: a.jid,
+          server: a.server,
+          enabled: a.enabled,
+          rememberPassword: a.rememberPassword,
+          ...(a.pinnedCertificate ? { pinnedCertificate: a.pinnedCertificate } : {}),
+          ...(a.lastMechanism ? { lastMechanism: a.lastMechanism } : {}),
+        })),
       };
       writeFileSync(tmp, JSON.stringify(data, null, 2) + '\n', { mode: 0o600 });
       renameSync(tmp, file);

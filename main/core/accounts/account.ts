@@ -1,12 +1,21 @@
 /**
- * One account: its connection, its roster and presence, its messages.
- * The core holds many; nothing here is process-wide.
+ * One account: its connection (kept up with backoff and XEP-0198 resumption), its roster
+ * and presence, its outbox and its messages. The core holds many; nothing here is
+ * process-wide.
  *
- * Invariants: an inbound message is written to the archive before anything
- * is shown (synchronously, in arrival order); an outbound one is written
- * (state 'pending') before it is sent; a wrong password is never retried.
+ * Invariants:
+ * - An inbound message is written to the archive synchronously, in the same tick the
+ *   stanza is parsed and counted for XEP-0198, before anything is shown and before any
+ *   acknowledgement can leave (acks answer <r/> elements parsed after it).
+ * - An outbound message is written ('queued') before it is sent; the outbox sends queued
+ *   messages in id order whenever the account is online; after a session is lost without
+ *   resumption, messages the server never acknowledged are sent again (same id, so
+ *   receivers de-duplicate).
+ * - A failure that retrying cannot fix (wrong password, certificate, conflict, policy)
+ *   stops the account and says why; anything else is retried with backoff.
  */
 import { randomUUID } from 'node:crypto';
+import xml from '@xmpp/xml';
 import type { Element } from '@xmpp/xml';
 import type {
   AccountState,
@@ -18,55 +27,112 @@ import type {
 } from '../../../preload/contract.ts';
 import type { ContactRepo, RosterItem } from '../archive/repos/contacts.ts';
 import type { ConversationRepo } from '../archive/repos/conversations.ts';
-import type { MessageRepo } from '../archive/repos/messages.ts';
+import type { MessageRepo, OutboundMessage } from '../archive/repos/messages.ts';
 import { CoreError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { buildChatMessage, parseChatMessage, type InboundChat } from '../xmpp/chat.ts';
 import { createStream, type XmppStream } from '../xmpp/entity.ts';
 import { parse } from '../xmpp/jid.ts';
 import { buildAvailable, parsePresence, PresenceBook } from '../xmpp/presence.ts';
+import { buildReceipt, feedbackRequests, parseFeedback, wantsReceipt } from '../xmpp/receipts.ts';
 import { buildRosterGet, isLegitimatePush, NS_ROSTER, parseRosterQuery, type RosterChange } from '../xmpp/roster.ts';
+import { Backoff } from './backoff.ts';
 import { classifyConnectError } from './connect-errors.ts';
 import { parseServerOverride, resolveEndpoints, serviceUri, type Endpoint, type SrvResolver } from './endpoint.ts';
+import type { SecretStore } from './secret-store.ts';
 
 export interface AccountConfig {
   jid: string;
   /** "host[:port]" or "" for SRV lookup. */
   server: string;
+  enabled: boolean;
+  rememberPassword: boolean;
+  /** SHA-256 fingerprint of a certificate the user trusted for this account. */
+  pinnedCertificate?: string | undefined;
+  /** The SASL mechanism last used successfully: never go below it without asking. */
+  lastMechanism?: string | undefined;
 }
 
 export interface AccountDeps {
   repos: { messages: MessageRepo; conversations: ConversationRepo; contacts: ContactRepo };
   emit: <N extends EventName>(name: N, payload: EventPayload<N>) => void;
   log: Logger;
+  secrets: SecretStore;
+  /** Persist the account list (after a config change). */
+  saveConfig: () => void;
   now?: () => number;
   resolveSrv?: SrvResolver;
   connectTimeoutMs?: number;
+  /** Reconnect delays (tests shorten them). */
+  backoff?: { baseMs?: number; maxMs?: number };
+  /** Idle time before a liveness check (XEP-0198 <r/> or XEP-0199 ping); the check's own timeout. */
+  livenessMs?: number;
 }
 
 const NS_PING = 'urn:xmpp:ping';
+const NS_CSI = 'urn:xmpp:csi:0';
+/** A connection that stays up this long resets the backoff. */
+const STABLE_MS = 60_000;
+/** Failures that another attempt cannot fix: the user must act. */
+const FINAL_CODES = new Set([
+  'auth-failed',
+  'auth-downgrade',
+  'certificate-untrusted',
+  'certificate-changed',
+  'tls-failed',
+  'stream-error',
+  'conflict',
+  'policy-violation',
+  'bad-request',
+]);
+
+/** What account.ts uses of the stream beyond the basics (stream management, features, SASL). */
+interface SmLike {
+  enabled: boolean;
+  id: string;
+  timeout: number;
+  requestAckInterval: number;
+  on(event: 'ack' | 'fail', listener: (stanza: Element) => void): void;
+  on(event: 'resumed', listener: () => void): void;
+  removeListener(event: string, listener: (...args: never[]) => void): void;
+}
+type Stream = XmppStream & { sm?: SmLike; features?: { csi?: boolean }; mechanism?: string };
+
+type Outcome = 'online' | 'resumed';
 
 export class Account {
   readonly id: string;
-  #config: AccountConfig;
   readonly #deps: AccountDeps;
   readonly #now: () => number;
   readonly #presence = new PresenceBook();
-  #stream: XmppStream | undefined;
-  #status: AccountState['status'] = 'offline';
-  #error: AccountState['error'];
-  #stopping = false;
+  readonly #backoff: Backoff;
   /** Hot-path caches, kept in step with the archive: display names and opened conversations. */
   readonly #names = new Map<string, string>();
   readonly #opened = new Set<string>();
+  #config: AccountConfig;
+  #password: string | undefined;
+  #stream: Stream | undefined;
+  #endpoint: Endpoint | undefined;
+  #status: AccountState['status'];
+  #error: AccountState['error'];
+  #nextRetryAt: number | undefined;
+  #retryTimer: NodeJS.Timeout | undefined;
+  #stableTimer: NodeJS.Timeout | undefined;
+  #livenessTimer: NodeJS.Timeout | undefined;
+  /** Bumped whenever a connection attempt chain is abandoned (sign-out, disable, new sign-in). */
+  #generation = 0;
+  #pumping: Promise<void> | undefined;
+  #active = true;
 
   constructor(config: AccountConfig, deps: AccountDeps) {
     const jid = parse(config.jid);
     if (!jid?.local) throw new CoreError('bad-request', `"${config.jid}" is not a valid address.`);
     this.id = jid.bare;
-    this.#config = { jid: jid.bare, server: config.server.trim() };
+    this.#config = { ...config, jid: jid.bare, server: config.server.trim() };
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
+    this.#backoff = new Backoff(deps.backoff);
+    this.#status = config.enabled ? 'offline' : 'disabled';
     for (const item of deps.repos.contacts.list(this.id)) this.#rememberName(item);
     for (const row of deps.repos.conversations.list(this.id)) this.#opened.add(row.peer);
   }
@@ -75,18 +141,18 @@ export class Account {
     return this.#config;
   }
 
-  /** A new server override applies from the next sign-in on. */
-  setServer(server: string): void {
-    this.#config = { ...this.#config, server: server.trim() };
-  }
-
   get state(): AccountState {
     return {
       id: this.id,
-      jid: this.config.jid,
-      server: this.config.server,
+      jid: this.#config.jid,
+      server: this.#config.server,
       status: this.#status,
       ...(this.#error ? { error: this.#error } : {}),
+      enabled: this.#config.enabled,
+      rememberPassword: this.#config.rememberPassword,
+      hasPassword: this.#password !== undefined,
+      ...(this.#status === 'waiting' && this.#nextRetryAt !== undefined ? { nextRetryAt: this.#nextRetryAt } : {}),
+      ...(this.#config.pinnedCertificate ? { pinnedCertificate: this.#config.pinnedCertificate } : {}),
     };
   }
 
@@ -96,78 +162,366 @@ export class Account {
     this.#deps.emit('account.state', this.state);
   }
 
-  /** Connects with this password; resolves when online, rejects with a CoreError saying why. */
-  async signIn(password: string): Promise<AccountState> {
-    if (this.#status === 'online' || this.#status === 'connecting') await this.signOut();
-    this.#setStatus('connecting');
-    const { log } = this.#deps;
-    const jid = parse(this.config.jid);
-    if (!jid) throw new CoreError('bad-request', 'invalid address');
-    let endpoints: Endpoint[];
-    try {
-      endpoints = this.config.server
-        ? [parseServerOverride(this.config.server)]
-        : await resolveEndpoints(jid.domain, this.#deps.resolveSrv);
-    } catch (err) {
-      const error = new CoreError('bad-request', err instanceof Error ? err.message : 'invalid server');
-      this.#setStatus('error', { code: error.code, message: error.message });
-      throw error;
-    }
-
-    let failure: CoreError | undefined;
-    for (const endpoint of endpoints) {
-      const stream = createStream({
-        service: serviceUri(endpoint),
-        domain: jid.domain,
-        credentials: { username: jid.local, password },
-        timeoutMs: this.#deps.connectTimeoutMs ?? 15_000,
-      });
-      this.#wire(stream);
-      try {
-        log.info('account', `${this.id}: connecting to ${serviceUri(endpoint)}`);
-        await withTimeout(stream.entity.start(), this.#deps.connectTimeoutMs ?? 20_000);
-        this.#stream = stream;
-        this.#stopping = false;
-        await this.#afterOnline(stream);
-        log.info('account', `${this.id}: online as ${String(stream.entity.jid)}`);
-        this.#setStatus('online');
-        return this.state;
-      } catch (err) {
-        failure = classifyConnectError(err, endpoint, jid.domain);
-        log.warn('account', `${this.id}: ${failure.message}`, err);
-        this.#stream = undefined;
-        await stopQuietly(stream);
-        // A wrong password or a refused stream is final: never try the next host with it.
-        if (failure.code === 'auth-failed' || failure.code === 'stream-error') break;
-      }
-    }
-    const error = failure ?? new CoreError('network', 'Could not connect.');
-    this.#setStatus('error', { code: error.code, message: error.message });
-    throw error;
+  #updateConfig(change: Partial<AccountConfig>): void {
+    this.#config = { ...this.#config, ...change };
+    this.#deps.saveConfig();
   }
 
-  async signOut(): Promise<AccountState> {
-    const stream = this.#stream;
-    this.#stream = undefined;
-    this.#stopping = true;
-    if (stream) await stopQuietly(stream);
-    this.#clearPresence();
-    this.#setStatus('offline');
+  // --- lifecycle ------------------------------------------------------------
+
+  /** On start-up: connect with a remembered password, if the account is enabled and has one. */
+  async resume(): Promise<void> {
+    if (!this.#config.enabled || !this.#config.rememberPassword) return;
+    this.#password = await this.#deps.secrets.get(this.id);
+    if (this.#password === undefined) return;
+    this.#deps.emit('account.state', this.state);
+    void this.#connect(++this.#generation, false);
+  }
+
+  /** Connects with this password; resolves when online, rejects with a CoreError saying why. */
+  async signIn(password: string, rememberPassword?: boolean): Promise<AccountState> {
+    await this.#disconnect();
+    this.#password = password;
+    this.#updateConfig({ enabled: true, ...(rememberPassword !== undefined ? { rememberPassword } : {}) });
+    await this.#storePassword();
+    await this.#connect(++this.#generation, true);
     return this.state;
   }
 
-  /** Stores the message (pending), then sends it; the stored row is the answer. */
+  async signOut(): Promise<AccountState> {
+    await this.#disconnect();
+    this.#setStatus(this.#config.enabled ? 'offline' : 'disabled');
+    return this.state;
+  }
+
+  /** "Reconnect now": skip the wait, or try again after a failure. */
+  async reconnect(): Promise<AccountState> {
+    if (!this.#config.enabled) throw new CoreError('bad-request', 'This account is disabled: enable it first.');
+    if (this.#password === undefined) throw new CoreError('auth-failed', 'Sign in with your password first.');
+    if (this.#status === 'online' || this.#status === 'connecting') return this.state;
+    await this.#disconnect(false);
+    await this.#connect(++this.#generation, false);
+    return this.state;
+  }
+
+  /** The OS woke up or the network came back: retry now, and check a connection that claims to be up. */
+  wake(): void {
+    if (this.#status === 'waiting') {
+      void this.reconnect().catch(() => undefined);
+    } else if (this.#status === 'online') {
+      this.#checkLiveness();
+    }
+  }
+
+  /** A new server override, used from the next connection on. */
+  setServer(server: string): void {
+    this.#updateConfig({ server: server.trim() });
+  }
+
+  async update(change: {
+    server?: string | undefined;
+    enabled?: boolean | undefined;
+    rememberPassword?: boolean | undefined;
+  }): Promise<AccountState> {
+    const serverChanged = change.server !== undefined && change.server.trim() !== this.#config.server;
+    this.#updateConfig({
+      ...(change.server !== undefined ? { server: change.server.trim() } : {}),
+      ...(change.enabled !== undefined ? { enabled: change.enabled } : {}),
+      ...(change.rememberPassword !== undefined ? { rememberPassword: change.rememberPassword } : {}),
+    });
+    if (change.rememberPassword !== undefined) await this.#storePassword();
+    if (change.enabled === false) {
+      await this.#disconnect();
+      this.#setStatus('disabled');
+    } else if ((change.enabled === true || serverChanged) && this.#password !== undefined) {
+      await this.#disconnect();
+      void this.#connect(++this.#generation, false);
+    } else if (change.enabled === true && this.#status === 'disabled') {
+      this.#setStatus('offline');
+    }
+    return this.state;
+  }
+
+  async trustCertificate(fingerprint256: string): Promise<AccountState> {
+    this.#updateConfig({ pinnedCertificate: fingerprint256 });
+    if (this.#password !== undefined && this.#config.enabled) {
+      await this.#disconnect(); // a new stream, with the pin
+      await this.#connect(++this.#generation, true);
+    }
+    return this.state;
+  }
+
+  /** Forget everything about the account here: connection, saved password, local history. */
+  async remove(): Promise<void> {
+    await this.#disconnect();
+    this.#password = undefined;
+    await this.#deps.secrets.delete(this.id);
+    const { messages, conversations, contacts } = this.#deps.repos;
+    messages.removeAccount(this.id);
+    conversations.removeAccount(this.id);
+    contacts.removeAccount(this.id);
+  }
+
+  /** The online stream, for XEP modules acting for the user (password change, deletion). */
+  onlineStream(): XmppStream {
+    if (this.#status !== 'online' || !this.#stream)
+      throw new CoreError('not-connected', 'The account must be online for this.');
+    return this.#stream;
+  }
+
+  /** After a successful password change on the server. */
+  async passwordChanged(password: string): Promise<void> {
+    this.#password = password;
+    await this.#storePassword();
+  }
+
+  async #storePassword(): Promise<void> {
+    const { secrets } = this.#deps;
+    if (this.#config.rememberPassword && this.#password !== undefined && secrets.persistent)
+      await secrets.set(this.id, this.#password);
+    else if (!this.#config.rememberPassword) await secrets.delete(this.id);
+  }
+
+  async #forgetPassword(): Promise<void> {
+    this.#password = undefined;
+    await this.#deps.secrets.delete(this.id);
+  }
+
+  setActive(active: boolean): void {
+    this.#active = active;
+    const stream = this.#stream;
+    if (this.#status === 'online' && stream?.features?.csi) {
+      void stream.entity.send(xml(active ? 'active' : 'inactive', { xmlns: NS_CSI })).catch(() => undefined);
+    }
+  }
+
+  // --- connecting -------------------------------------------------------------
+
+  /** Stops any connection and planned retry. `final`: also end the stream-management session. */
+  async #disconnect(final = true): Promise<void> {
+    this.#generation++;
+    this.#clearTimers();
+    this.#nextRetryAt = undefined;
+    const stream = this.#stream;
+    if (stream && final) {
+      this.#stream = undefined;
+      await stopQuietly(stream);
+    } else if (stream) {
+      await dropQuietly(stream); // keeps the XEP-0198 session for a resumption
+    }
+    this.#clearPresence();
+  }
+
+  #clearTimers(): void {
+    clearTimeout(this.#retryTimer);
+    clearTimeout(this.#stableTimer);
+    clearTimeout(this.#livenessTimer);
+    this.#retryTimer = this.#stableTimer = this.#livenessTimer = undefined;
+  }
+
+  /**
+   * One connection attempt over the account's endpoints. `explicit`: the user is waiting
+   * (sign-in): failures reject and are not retried. Otherwise failures schedule a retry,
+   * unless they are final.
+   */
+  async #connect(generation: number, explicit: boolean): Promise<void> {
+    const password = this.#password;
+    const jid = parse(this.#config.jid);
+    if (password === undefined || !jid) return;
+    this.#nextRetryAt = undefined;
+    this.#setStatus('connecting');
+    let endpoints: Endpoint[];
+    try {
+      endpoints = this.#config.server
+        ? [parseServerOverride(this.#config.server)]
+        : this.#endpoint
+          ? [this.#endpoint]
+          : await resolveEndpoints(jid.domain, this.#deps.resolveSrv);
+    } catch (err) {
+      return this.#fail(
+        generation,
+        new CoreError('bad-request', err instanceof Error ? err.message : 'invalid server'),
+        explicit,
+      );
+    }
+    let failure: CoreError | undefined;
+    for (const endpoint of endpoints) {
+      if (generation !== this.#generation) return;
+      const stream = this.#stream ?? this.#newStream(jid.local, jid.domain, password);
+      this.#stream = stream;
+      try {
+        this.#deps.log.info('account', `${this.id}: connecting to ${serviceUri(endpoint)}`);
+        const outcome = await establish(stream, serviceUri(endpoint), this.#deps.connectTimeoutMs ?? 20_000);
+        if (generation !== this.#generation) return;
+        this.#endpoint = endpoint;
+        await this.#online(stream, outcome);
+        return;
+      } catch (err) {
+        failure = err instanceof CoreError ? err : classifyConnectError(err, endpoint, jid.domain);
+        this.#deps.log.warn('account', `${this.id}: ${failure.message}`, err);
+        if (generation !== this.#generation) return;
+        await dropQuietly(stream);
+        if (FINAL_CODES.has(failure.code)) break;
+      }
+    }
+    this.#endpoint = undefined;
+    await this.#fail(generation, failure ?? new CoreError('network', 'Could not connect.'), explicit);
+  }
+
+  async #fail(generation: number, error: CoreError, explicit: boolean): Promise<void> {
+    if (generation !== this.#generation) return;
+    const info = {
+      code: error.code,
+      message: error.message,
+      ...(error.certificate ? { certificate: error.certificate } : {}),
+    };
+    if (error.code === 'auth-failed') await this.#forgetPassword(); // never loop on a wrong password
+    if (explicit || FINAL_CODES.has(error.code)) {
+      const stream = this.#stream;
+      this.#stream = undefined;
+      if (stream) await stopQuietly(stream);
+      this.#setStatus('error', info);
+      if (explicit) throw error;
+      return;
+    }
+    this.#scheduleRetry(generation, info);
+  }
+
+  #scheduleRetry(generation: number, error: AccountState['error']): void {
+    const delay = this.#backoff.next();
+    this.#nextRetryAt = this.#now() + delay;
+    this.#setStatus('waiting', error);
+    this.#retryTimer = setTimeout(() => {
+      if (generation === this.#generation) void this.#connect(generation, false);
+    }, delay);
+    this.#retryTimer.unref();
+  }
+
+  #newStream(username: string, domain: string, password: string): Stream {
+    const options = {
+      service: '',
+      domain,
+      credentials: { username, password },
+      timeoutMs: this.#deps.connectTimeoutMs ?? 15_000,
+      streamManagement: true,
+      ...(this.#config.pinnedCertificate ? { pinnedFingerprint: this.#config.pinnedCertificate } : {}),
+      ...(this.#config.lastMechanism ? { minMechanism: this.#config.lastMechanism } : {}),
+    };
+    const stream = createStream(options) as Stream;
+    this.#wire(stream);
+    return stream;
+  }
+
+  async #online(stream: Stream, outcome: Outcome): Promise<void> {
+    const generation = this.#generation;
+    if (stream.mechanism && stream.mechanism !== this.#config.lastMechanism)
+      this.#updateConfig({ lastMechanism: stream.mechanism });
+    if (stream.sm) {
+      const liveness = this.#deps.livenessMs ?? 30_000;
+      stream.sm.requestAckInterval = liveness;
+      stream.sm.timeout = liveness;
+    }
+    if (outcome === 'online') {
+      await this.#loadRoster(stream);
+      await stream.entity.send(buildAvailable());
+      if (!this.#active && stream.features?.csi) await stream.entity.send(xml('inactive', { xmlns: NS_CSI }));
+    }
+    if (generation !== this.#generation) return;
+    this.#deps.log.info(
+      'account',
+      `${this.id}: ${outcome === 'resumed' ? 'resumed' : 'online as ' + String(stream.entity.jid)}`,
+    );
+    this.#setStatus('online');
+    this.#stableTimer = setTimeout(() => {
+      this.#backoff.reset();
+    }, STABLE_MS);
+    this.#stableTimer.unref();
+    this.#scheduleLiveness();
+    // A new session: what the server never acknowledged in the last one goes again (only a
+    // server with stream management acknowledges; without it, 'sent' is as far as we know).
+    const resend = outcome === 'online' && stream.sm?.enabled ? this.#deps.repos.messages.unconfirmed(this.id) : [];
+    void this.#pump(resend);
+  }
+
+  /** Sends the outbox (and `resend` first, merged in id order) while online. */
+  #pump(resend: OutboundMessage[] = []): Promise<void> {
+    if (this.#pumping) {
+      const previous = this.#pumping;
+      return (this.#pumping = previous.then(() => this.#drain(resend)));
+    }
+    const run = this.#drain(resend).finally(() => {
+      if (this.#pumping === run) this.#pumping = undefined;
+    });
+    this.#pumping = run;
+    return run;
+  }
+
+  async #drain(resend: OutboundMessage[]): Promise<void> {
+    const { messages } = this.#deps.repos;
+    const again = [...resend];
+    for (;;) {
+      const stream = this.#stream;
+      if (this.#status !== 'online' || !stream) return;
+      const queued = messages.nextQueued(this.id);
+      const next = again[0] && (!queued || again[0].id < queued.id) ? again.shift() : queued;
+      if (!next) return;
+      try {
+        await stream.entity.send(buildChatMessage(next.peer, next.body, next.stanzaId, feedbackRequests()));
+      } catch (err) {
+        this.#deps.log.warn(
+          'chat',
+          `${this.id}: could not write message ${String(next.id)}; it stays in the outbox`,
+          err,
+        );
+        return;
+      }
+      const sent = messages.advance(next.id, 'sent');
+      if (sent) this.#deps.emit('message.updated', sent);
+    }
+  }
+
+  /** Without stream management, an XEP-0199 ping when idle notices a dead connection. */
+  #scheduleLiveness(): void {
+    clearTimeout(this.#livenessTimer);
+    const stream = this.#stream;
+    if (!stream || stream.sm?.enabled) return; // xmpp.js's stream management sends <r/> when idle
+    this.#livenessTimer = setTimeout(() => {
+      this.#checkLiveness();
+    }, this.#deps.livenessMs ?? 30_000);
+    this.#livenessTimer.unref();
+  }
+
+  #checkLiveness(): void {
+    const stream = this.#stream;
+    if (!stream || this.#status !== 'online') return;
+    const timeout = this.#deps.livenessMs ?? 30_000;
+    stream.iq.get(xml('ping', { xmlns: NS_PING }), undefined, timeout).then(
+      () => {
+        this.#scheduleLiveness();
+      },
+      (err: unknown) => {
+        // An error reply still proves the connection alive; only silence is fatal.
+        if ((err as { name?: unknown }).name !== 'TimeoutError') {
+          this.#scheduleLiveness();
+          return;
+        }
+        this.#deps.log.warn('account', `${this.id}: no answer to a ping: dropping the connection`);
+        void dropQuietly(stream);
+      },
+    );
+  }
+
+  // --- messages -----------------------------------------------------------------
+
+  /** Stores the message ('queued'), then lets the outbox send it; the stored row is the answer. */
   async send(to: string, body: string): Promise<Message> {
     const peer = parse(to);
     if (!peer?.local) throw new CoreError('bad-request', `"${to}" is not a valid address.`);
-    const stream = this.#stream;
-    if (!stream || this.#status !== 'online')
-      throw new CoreError('not-connected', 'Not connected: sign in to send messages.');
+    if (!this.#config.enabled) throw new CoreError('not-connected', 'This account is disabled.');
     const id = randomUUID();
     const now = this.#now();
-    const { messages } = this.#deps.repos;
     this.#open(peer.bare, now);
-    const stored = messages.insert({
+    const stored = this.#deps.repos.messages.insert({
       account: this.id,
       peer: peer.bare,
       direction: 'out',
@@ -177,22 +531,21 @@ export class Account {
       body,
       timestamp: now,
       receivedAt: now,
-      state: 'pending',
+      state: 'queued',
     });
     if (!stored) throw new CoreError('internal', 'message could not be stored');
     this.#deps.emit('message.added', stored);
     this.#emitConversation(stored);
-    try {
-      await stream.entity.send(buildChatMessage(peer.bare, body, id));
-      const sent = messages.setState(stored.id, 'sent') ?? stored;
-      this.#deps.emit('message.updated', sent);
-      return sent;
-    } catch (err) {
-      this.#deps.log.warn('chat', `${this.id}: send failed`, err);
-      const failed = messages.setState(stored.id, 'failed') ?? stored;
-      this.#deps.emit('message.updated', failed);
-      return failed;
-    }
+    await this.#pump();
+    return this.#deps.repos.messages.outbound(this.id, id) ?? stored;
+  }
+
+  async retry(messageId: number): Promise<Message> {
+    const again = this.#deps.repos.messages.requeue(this.id, messageId);
+    if (!again) throw new CoreError('not-found', 'No failed message with this id.');
+    this.#deps.emit('message.updated', again);
+    await this.#pump();
+    return this.#deps.repos.messages.outbound(this.id, again.stanzaId) ?? again;
   }
 
   contacts(): Contact[] {
@@ -221,7 +574,7 @@ export class Account {
 
   // --- wiring -------------------------------------------------------------
 
-  #wire(stream: XmppStream): void {
+  #wire(stream: Stream): void {
     const { log } = this.#deps;
     stream.onIq('get', NS_PING, 'ping', () => true);
     stream.onIq('set', NS_ROSTER, 'query', (ctx) => {
@@ -232,39 +585,76 @@ export class Account {
     });
     stream.onStanza((stanza) => {
       try {
-        this.#onStanza(stanza);
+        this.#onStanza(stream, stanza);
       } catch (err) {
         // A stanza we cannot handle is logged and dropped; the stream lives on.
         log.warn('xmpp', `${this.id}: dropped a ${stanza.name} stanza we could not handle`, err);
       }
     });
+    stream.sm?.on('ack', (stanza) => {
+      this.#onAck(stanza);
+    });
     let streamError: string | undefined;
     stream.entity.on('error', (err: unknown) => {
       if (this.#stream !== stream) return;
-      log.warn('xmpp', `${this.id}: stream error`, err);
       const condition = (err as { condition?: unknown } | null)?.condition;
       if (typeof condition === 'string') streamError = condition;
+      log.warn('xmpp', `${this.id}: stream error`, err);
     });
-    stream.entity.on('status', (status: string) => {
-      if (status === 'disconnect' && this.#stream === stream && !this.#stopping) {
-        this.#stream = undefined;
-        this.#clearPresence();
-        const message = streamError
-          ? `Connection lost: the server closed the stream (${streamError}).`
-          : 'Connection lost.';
-        this.#setStatus('error', { code: 'network', message });
-      }
+    stream.entity.on('disconnect', () => {
+      if (this.#stream !== stream || this.#status !== 'online') return;
+      const condition = streamError;
+      streamError = undefined;
+      this.#onLost(condition);
     });
   }
 
-  #onStanza(stanza: Element): void {
+  /** The connection dropped while online: stop, or wait and reconnect (resuming if we can). */
+  #onLost(condition: string | undefined): void {
+    this.#clearTimers();
+    this.#clearPresence();
+    const generation = this.#generation;
+    if (condition === 'conflict') {
+      void this.#fail(
+        generation,
+        new CoreError('conflict', 'Another client signed in with this account and took over this connection.'),
+        false,
+      );
+      return;
+    }
+    if (condition === 'policy-violation') {
+      void this.#fail(
+        generation,
+        new CoreError('policy-violation', 'The server closed the connection for a policy violation.'),
+        false,
+      );
+      return;
+    }
+    if (condition === 'not-authorized') {
+      void this.#fail(generation, new CoreError('auth-failed', 'The server no longer accepts your password.'), false);
+      return;
+    }
+    const message = condition ? `Connection lost: the server closed the stream (${condition}).` : 'Connection lost.';
+    this.#deps.log.warn('account', `${this.id}: ${message}`);
+    // The first retry comes quickly (a resumable session is short-lived); later ones back off.
+    this.#scheduleRetry(generation, { code: 'network', message });
+  }
+
+  #onStanza(stream: Stream, stanza: Element): void {
     if (stanza.is('message')) {
+      const feedback = parseFeedback(stanza);
+      if (feedback) {
+        this.#onFeedback(stanza, feedback);
+        if (feedback.kind === 'error') return;
+      }
       const parsed = parseChatMessage(stanza, this.id, this.#now());
       if (parsed.kind === 'invalid') {
         this.#deps.log.warn('chat', `${this.id}: dropped a message: ${parsed.reason}`);
         return;
       }
-      if (parsed.kind === 'chat') this.#receive(parsed.message);
+      if (parsed.kind !== 'chat') return;
+      this.#receive(parsed.message);
+      this.#sendReceipt(stream, stanza, parsed.message);
     } else if (stanza.is('presence')) {
       const update = parsePresence(stanza);
       if (!update || update.bare === this.id) return;
@@ -276,9 +666,8 @@ export class Account {
 
   #receive(m: InboundChat): void {
     const now = this.#now();
-    const { messages } = this.#deps.repos;
     this.#open(m.peer, now);
-    const stored = messages.insert({
+    const stored = this.#deps.repos.messages.insert({
       account: this.id,
       peer: m.peer,
       direction: 'in',
@@ -296,7 +685,42 @@ export class Account {
     this.#emitConversation(stored);
   }
 
-  async #afterOnline(stream: XmppStream): Promise<void> {
+  /** XEP-0184: confirm receipt (after storing) to contacts who share presence with us. */
+  #sendReceipt(stream: Stream, stanza: Element, m: InboundChat): void {
+    const from: unknown = stanza.attrs['from'];
+    if (!m.messageId || typeof from !== 'string' || !wantsReceipt(stanza)) return;
+    const subscription = this.#deps.repos.contacts.get(this.id, m.peer)?.subscription;
+    if (subscription !== 'from' && subscription !== 'both') return;
+    void stream.entity.send(buildReceipt(from, randomUUID(), m.messageId)).catch(() => undefined);
+  }
+
+  #onFeedback(stanza: Element, feedback: NonNullable<ReturnType<typeof parseFeedback>>): void {
+    const peer = parse(stanza.attrs['from'])?.bare;
+    const { messages } = this.#deps.repos;
+    // Receipts and markers must come from the peer itself; error bounces come from its server.
+    const target =
+      feedback.kind === 'error'
+        ? messages.outbound(this.id, feedback.id)
+        : peer && messages.outbound(this.id, feedback.id, peer);
+    if (!target) return;
+    const updated =
+      feedback.kind === 'error'
+        ? messages.fail(target.id, feedback.reason)
+        : messages.advance(target.id, feedback.kind);
+    if (updated) this.#deps.emit('message.updated', updated);
+  }
+
+  #onAck(stanza: Element): void {
+    if (!stanza.is('message')) return;
+    const id: unknown = stanza.attrs['id'];
+    if (typeof id !== 'string') return;
+    const target = this.#deps.repos.messages.outbound(this.id, id);
+    if (!target) return;
+    const updated = this.#deps.repos.messages.advance(target.id, 'acked');
+    if (updated) this.#deps.emit('message.updated', updated);
+  }
+
+  async #loadRoster(stream: XmppStream): Promise<void> {
     // An empty result (no <query/>) is allowed (RFC 6121 §2.1.3 with versioning); iq.get returns the child.
     const query = await stream.iq.get(buildRosterGet());
     const changes = query?.is('query', NS_ROSTER) ? parseRosterQuery(query) : [];
@@ -307,7 +731,6 @@ export class Account {
     for (const item of items) this.#rememberName(item);
     const removed = [...before].filter((jid) => !items.some((i) => i.jid === jid));
     this.#deps.emit('roster.updated', { accountId: this.id, contacts: items.map((i) => this.#contact(i)), removed });
-    await stream.entity.send(buildAvailable());
   }
 
   #applyRoster(changes: RosterChange[]): void {
@@ -385,9 +808,75 @@ export class Account {
   }
 }
 
-async function stopQuietly(stream: XmppStream): Promise<void> {
+/**
+ * Opens the stream on `service` (a new session or a resumed one) and waits until it is
+ * usable. The entity is reused across attempts so that XEP-0198 can resume its session.
+ */
+function establish(stream: Stream, service: string, timeoutMs: number): Promise<Outcome> {
+  const { entity, sm } = stream;
+  return new Promise<Outcome>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      finish(() => {
+        reject(new ConnectTimeout(`no answer within ${String(timeoutMs)} ms`));
+      });
+    }, timeoutMs);
+    const onOnline = () => {
+      finish(() => {
+        resolve('online');
+      });
+    };
+    const onResumed = () => {
+      finish(() => {
+        resolve('resumed');
+      });
+    };
+    const onError = (err: unknown) => {
+      finish(() => {
+        reject(err instanceof Error ? err : new Error(String(err)));
+      });
+    };
+    const onDisconnect = () => {
+      finish(() => {
+        reject(Object.assign(new Error('the connection closed during negotiation'), { code: 'ECONNRESET' }));
+      });
+    };
+    function finish(settle: () => void): void {
+      clearTimeout(timer);
+      entity.removeListener('online', onOnline);
+      entity.removeListener('error', onError);
+      entity.removeListener('disconnect', onDisconnect);
+      sm?.removeListener('resumed', onResumed);
+      settle();
+    }
+    entity.on('online', onOnline);
+    entity.on('error', onError);
+    entity.on('disconnect', onDisconnect);
+    sm?.on('resumed', onResumed);
+    const e = entity as XmppStream['entity'] & {
+      connect(service: string): Promise<void>;
+      open(o: { domain: string; lang: string }): Promise<void>;
+    };
+    e.options.service = service;
+    e.connect(service)
+      .then(() => e.open({ domain: e.options.domain, lang: 'en' }))
+      .catch(onError);
+  });
+}
+
+/** Ends the session for good (XEP-0198 state too). */
+async function stopQuietly(stream: Stream): Promise<void> {
   try {
     await withTimeout(stream.entity.stop(), 3000);
+  } catch {
+    // already gone
+  }
+}
+
+/** Closes the connection but keeps the XEP-0198 session for a resumption. */
+async function dropQuietly(stream: Stream): Promise<void> {
+  const entity = stream.entity as XmppStream['entity'] & { disconnect(): Promise<unknown>; socket: unknown };
+  try {
+    if (entity.socket) await withTimeout(entity.disconnect(), 3000);
   } catch {
     // already gone
   }

@@ -63,6 +63,6 @@ export function parseChatMessage(stanza: Element, ownBare: string, now: number):
 }
 
 /** The stanza id doubles as the origin-id so that every path carries one identity. */
-export function buildChatMessage(to: string, body: string, id: string): Element {
-  return xml('message', { type: 'chat', to, id }, xml('body', {}, body), buildOriginId(id));
+export function buildChatMessage(to: string, body: string, id: string, extras: readonly Element[] = []): Element {
+  return xml('message', { type: 'chat', to, id }, xml('body', {}, body), buildOriginId(id), ...extras);
 }

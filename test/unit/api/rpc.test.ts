@@ -6,7 +6,15 @@ import { createRpcServer } from '../../../main/core/api/rpc-server.ts';
 import { CoreError } from '../../../main/core/errors.ts';
 import { silentLogger } from '../../../main/core/log.ts';
 
-const account = { id: 'alice@example.org', jid: 'alice@example.org', server: '', status: 'offline' as const };
+const account = {
+  id: 'alice@example.org',
+  jid: 'alice@example.org',
+  server: '',
+  status: 'offline' as const,
+  enabled: true,
+  rememberPassword: false,
+  hasPassword: false,
+};
 
 function setup(overrides: Partial<Handlers> = {}) {
   const calls: string[] = [];

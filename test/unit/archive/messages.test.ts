@@ -50,9 +50,31 @@ describe('archive/repos/messages', () => {
 
   it('updates delivery state', () => {
     const repo = createMessageRepo(openArchive(':memory:'));
-    const m = repo.insert({ ...base, direction: 'out', state: 'pending' });
+    const m = repo.insert({ ...base, direction: 'out', state: 'queued' });
     assert.ok(m);
-    assert.equal(repo.setState(m.id, 'sent')?.state, 'sent');
+    assert.equal(repo.advance(m.id, 'sent')?.state, 'sent');
+    assert.equal(repo.advance(m.id, 'delivered')?.state, 'delivered');
+    assert.equal(repo.advance(m.id, 'acked'), undefined, 'never backwards');
+    assert.equal(repo.fail(m.id, 'too late'), undefined, 'a delivered message does not fail');
+    assert.equal(repo.advance(m.id, 'read')?.state, 'read');
+  });
+
+  it('fails with a reason and requeues on retry', () => {
+    const repo = createMessageRepo(openArchive(':memory:'));
+    const m = repo.insert({ ...base, direction: 'out', state: 'queued', messageId: 'x1' });
+    assert.ok(m);
+    assert.equal(repo.nextQueued(base.account)?.id, m.id);
+    repo.advance(m.id, 'sent');
+    assert.deepEqual(
+      repo.unconfirmed(base.account).map((u) => u.stanzaId),
+      ['x1'],
+    );
+    const failed = repo.fail(m.id, 'service-unavailable');
+    assert.equal(failed?.state, 'failed');
+    assert.equal(failed.error, 'service-unavailable');
+    assert.equal(repo.advance(m.id, 'acked'), undefined, 'a failed message stays failed');
+    assert.equal(repo.requeue(base.account, m.id)?.state, 'queued');
+    assert.equal(repo.outbound(base.account, 'x1', base.peer)?.id, m.id);
   });
 
   it('lists conversations by last activity with their last message', () => {

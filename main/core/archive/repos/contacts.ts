@@ -51,6 +51,9 @@ export function createContactRepo(db: Db) {
 
   return {
     upsert: put,
+    removeAccount(account: string): void {
+      clear.run(account);
+    },
     remove(account: string, jid: string): void {
       remove.run(account, jid);
     },

@@ -21,7 +21,12 @@ export function createConversationRepo(db: Db) {
   const list = db.prepare<[string], ConversationRow>(`${select} ORDER BY COALESCE(m.timestamp, c.opened_at) DESC`);
   const one = db.prepare<[string, string], ConversationRow>(`${select} AND c.peer = ?`);
 
+  const removeAccount = db.prepare<[string]>('DELETE FROM conversations WHERE account = ?');
+
   return {
+    removeAccount(account: string): void {
+      removeAccount.run(account);
+    },
     open(account: string, peer: string, now: number): void {
       open.run(account, peer, now);
     },
