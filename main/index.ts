@@ -9,6 +9,8 @@ import { createCore, type Core } from './core/create-core.ts';
 import { createLogger } from './core/log.ts';
 import { demoSignIn } from './devserver/demo-sign-in.ts';
 import { createIpcAdapter } from './shell/ipc.ts';
+import { createKeychainSecretStore } from './shell/secrets.ts';
+import { watchSystem } from './shell/system.ts';
 import { registerAppScheme, serveRenderer } from './shell/protocol.ts';
 import { denyPermissions, hardenApp } from './shell/security.ts';
 import { createMainWindow } from './shell/window.ts';
@@ -46,10 +48,15 @@ async function start(): Promise<void> {
   denyPermissions(session.defaultSession, log);
   serveRenderer(path.join(app.getAppPath(), 'dist', 'renderer'), log);
 
-  const core = await createCore({ dataDir: app.getPath('userData'), log });
+  const dataDir = app.getPath('userData');
+  const core = await createCore({ dataDir, log, secrets: await createKeychainSecretStore(dataDir, log) });
+  const unwatch = watchSystem(() => {
+    core.wake();
+  });
   const ipc = createIpcAdapter(core.rpc, log);
   void demoSignIn(core, process.env['PARLEY_DEMO_SIGN_IN'], log);
   holdQuitUntil(async () => {
+    unwatch();
     ipc.dispose();
     await stopWithin(core, SHUTDOWN_TIMEOUT_MS);
   });
