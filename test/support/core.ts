@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { EventName, EventPayload } from '../../preload/contract.ts';
 import { createCore, type Core, type CoreOptions } from '../../main/core/create-core.ts';
-import { createLogger, silentLogger } from '../../main/core/log.ts';
+import { createLogger } from '../../main/core/log.ts';
 
 export interface RecordedEvent {
   name: EventName;
@@ -15,7 +15,15 @@ export interface TestCore {
   core: Core;
   dataDir: string;
   events: RecordedEvent[];
+  /** The core's log lines (debug and up): what a support engineer would read. */
+  logs: string[];
   waitForEvent<N extends EventName>(
+    name: N,
+    predicate?: (payload: EventPayload<N>) => boolean,
+    timeoutMs?: number,
+  ): Promise<EventPayload<N>>;
+  /** Like waitForEvent, but only for events that arrive after this call. */
+  waitForNext<N extends EventName>(
     name: N,
     predicate?: (payload: EventPayload<N>) => boolean,
     timeoutMs?: number,
@@ -35,7 +43,11 @@ export async function startCore(
   owned = dataDir === undefined,
 ): Promise<TestCore> {
   const dir = dataDir ?? (await tempDir());
-  const log = process.env['PARLEY_TEST_LOG'] ? createLogger('debug') : silentLogger;
+  const logs: string[] = [];
+  const log = createLogger('debug', (line) => {
+    logs.push(line);
+    if (process.env['PARLEY_TEST_LOG']) process.stderr.write(line + '\n');
+  });
   const core = await createCore({ dataDir: dir, log, ...options });
   const events: RecordedEvent[] = [];
   const waiters = new Set<() => void>();
@@ -46,30 +58,38 @@ export async function startCore(
       for (const w of waiters) w();
     }
   });
+  function waitFrom<N extends EventName>(
+    start: number,
+    name: N,
+    predicate: (payload: EventPayload<N>) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<EventPayload<N>> {
+    const find = () =>
+      events.slice(start).find((e) => e.name === name && predicate(e.payload as EventPayload<N>))?.payload as
+        EventPayload<N> | undefined;
+    const found = find();
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const hit = find();
+        if (hit) {
+          waiters.delete(check);
+          resolve(hit);
+        }
+      };
+      waiters.add(check);
+      setTimeout(() => {
+        if (waiters.delete(check)) reject(new Error(`no ${name} event within ${String(timeoutMs)} ms`));
+      }, timeoutMs).unref();
+    });
+  }
   const self: TestCore = {
     core,
     dataDir: dir,
     events,
-    waitForEvent(name, predicate = () => true, timeoutMs = 5000) {
-      const find = () =>
-        events.find((e) => e.name === name && predicate(e.payload as EventPayload<typeof name>))?.payload as
-          EventPayload<typeof name> | undefined;
-      const found = find();
-      if (found) return Promise.resolve(found);
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const hit = find();
-          if (hit) {
-            waiters.delete(check);
-            resolve(hit);
-          }
-        };
-        waiters.add(check);
-        setTimeout(() => {
-          if (waiters.delete(check)) reject(new Error(`no ${name} event within ${String(timeoutMs)} ms`));
-        }, timeoutMs).unref();
-      });
-    },
+    logs,
+    waitForEvent: (name, predicate, timeoutMs) => waitFrom(0, name, predicate, timeoutMs),
+    waitForNext: (name, predicate, timeoutMs) => waitFrom(events.length, name, predicate, timeoutMs),
     async restart() {
       await core.shutdown();
       return startCore(dir, options, owned);

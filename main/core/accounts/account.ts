@@ -601,6 +601,9 @@ export class Account {
       if (typeof condition === 'string') streamError = condition;
       log.warn('xmpp', `${this.id}: stream error`, err);
     });
+    stream.entity.on('status', (st: string) => {
+      if (process.env['PARLEY_TRACE']) log.debug('xmpp', `${this.id}: status ${st}`);
+    });
     stream.entity.on('disconnect', () => {
       if (this.#stream !== stream || this.#status !== 'online') return;
       const condition = streamError;

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { migrate, migrations } from '../../../main/core/archive/migrations/index.ts';
 import { migration0001 } from '../../../main/core/archive/migrations/0001-initial.ts';
+import { migration0002 } from '../../../main/core/archive/migrations/0002-delivery-states.ts';
 import { ArchiveBusyError, openArchive } from '../../../main/core/archive/open.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -32,6 +33,31 @@ describe('archive/migrations', () => {
     assert.throws(() =>
       db.prepare("INSERT INTO conversations (account, peer, opened_at) VALUES ('a', 'b', 'not a number')").run(),
     );
+  });
+
+  it('0002 rebuilds messages for delivery states, keeping the data (pending becomes queued)', () => {
+    const db = new Database(':memory:');
+    migrate(db, [migration0001]);
+    db.prepare(
+      `INSERT INTO messages (account, peer, direction, sender_key, body, timestamp, received_at, state)
+       VALUES ('a@x', 'b@x', 'out', 'k1', 'hello', 1, 1, 'pending'), ('a@x', 'b@x', 'in', 'k2', 'hi', 2, 2, 'received')`,
+    ).run();
+    migrate(db, [migration0001, migration0002]);
+    assert.equal(db.pragma('user_version', { simple: true }), 2);
+    const rows = db
+      .prepare<[], { body: string; state: string; error: null }>('SELECT body, state, error FROM messages ORDER BY id')
+      .all();
+    assert.deepEqual(rows, [
+      { body: 'hello', state: 'queued', error: null },
+      { body: 'hi', state: 'received', error: null },
+    ]);
+    assert.throws(() => db.prepare("UPDATE messages SET state = 'pending'").run(), /CHECK/u);
+    const indexes = db
+      .prepare<[], { name: string }>("SELECT name FROM pragma_index_list('messages')")
+      .all()
+      .map((i) => i.name);
+    for (const name of ['messages_identity', 'messages_stanza_id', 'messages_conversation', 'messages_outbox'])
+      assert.ok(indexes.includes(name), name);
   });
 
   it('is idempotent and refuses an archive from a newer Parley', () => {
