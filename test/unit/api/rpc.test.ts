@@ -31,6 +31,17 @@ function setup(overrides: Partial<Handlers> = {}) {
     'conversation.open': unexpected,
     'messages.list': unexpected,
     'message.send': () => Promise.reject(new CoreError('not-connected', 'Not connected.')),
+    'message.retry': unexpected,
+    'account.reconnect': unexpected,
+    'account.update': unexpected,
+    'account.remove': unexpected,
+    'account.trustCertificate': unexpected,
+    'account.changePassword': unexpected,
+    'account.deleteOnServer': unexpected,
+    'register.fetchForm': unexpected,
+    'register.submit': unexpected,
+    'register.cancel': unexpected,
+    'app.setActive': unexpected,
     ...overrides,
   };
   const server = createRpcServer(handlers, silentLogger);
