@@ -85,6 +85,19 @@ describe('core against Prosody: staying connected (XEP-0198, XEP-0184)', () => {
     assert.equal(mine.filter((m) => m.body === 'sent to alice during her outage').length, 1);
   });
 
+  it('notices a silently dead connection and comes back', async () => {
+    const waiting = alice.waitForNext('account.state', (st) => st.status === 'waiting', 15_000);
+    proxy.pause(); // packets vanish, nobody is told
+    const started = Date.now();
+    await waiting;
+    const noticedAfter = Date.now() - started;
+    // livenessMs is 3 s here (30 s in the app): an idle <r/> after 3 s, then 3 s to answer.
+    assert.ok(noticedAfter < 12_000, `noticed after ${String(noticedAfter)} ms`);
+    const online = alice.waitForNext('account.state', (st) => st.status === 'online', 15_000);
+    proxy.resume();
+    await online;
+  });
+
   it('keeps the outbox across a server restart and sends it in order', async () => {
     const back = alice.waitForNext('account.state', (st) => st.status === 'online', 20_000);
     await server.restart();

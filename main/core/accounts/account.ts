@@ -71,6 +71,7 @@ export interface AccountDeps {
 
 const NS_PING = 'urn:xmpp:ping';
 const NS_CSI = 'urn:xmpp:csi:0';
+const NS_SM = 'urn:xmpp:sm:3';
 /** A connection that stays up this long resets the backoff. */
 const STABLE_MS = 60_000;
 /** Failures that another attempt cannot fix: the user must act. */
@@ -123,6 +124,8 @@ export class Account {
   #generation = 0;
   #pumping: Promise<void> | undefined;
   #active = true;
+  /** When the server was last heard from (any element). */
+  #lastHeard = 0;
 
   constructor(config: AccountConfig, deps: AccountDeps) {
     const jid = parse(config.jid);
@@ -417,10 +420,12 @@ export class Account {
     if (stream.mechanism && stream.mechanism !== this.#config.lastMechanism)
       this.#updateConfig({ lastMechanism: stream.mechanism });
     if (stream.sm) {
-      const liveness = this.#deps.livenessMs ?? 30_000;
-      stream.sm.requestAckInterval = liveness;
-      stream.sm.timeout = liveness;
+      // Parley does its own liveness checks (#checkLiveness): xmpp.js's would close gracefully
+      // and wait on a dead peer.
+      stream.sm.requestAckInterval = 0;
+      stream.sm.timeout = 0;
     }
+    this.#lastHeard = this.#now();
     if (outcome === 'online') {
       await this.#loadRoster(stream);
       await stream.entity.send(buildAvailable());
@@ -480,35 +485,44 @@ export class Account {
     }
   }
 
-  /** Without stream management, an XEP-0199 ping when idle notices a dead connection. */
+  /**
+   * Dead-connection detection: after `livenessMs` without hearing from the server, ask
+   * (XEP-0198 <r/>, or an XEP-0199 ping without stream management); if nothing at all
+   * arrives within another `livenessMs`, the connection is dead: destroy the socket (a
+   * graceful close would wait on the dead peer) and let the reconnect logic take over.
+   */
   #scheduleLiveness(): void {
     clearTimeout(this.#livenessTimer);
     const stream = this.#stream;
-    if (!stream || stream.sm?.enabled) return; // xmpp.js's stream management sends <r/> when idle
-    this.#livenessTimer = setTimeout(() => {
-      this.#checkLiveness();
-    }, this.#deps.livenessMs ?? 30_000);
+    if (!stream || this.#status !== 'online') return;
+    const interval = this.#deps.livenessMs ?? 30_000;
+    const idle = this.#now() - this.#lastHeard;
+    this.#livenessTimer = setTimeout(
+      () => {
+        if (this.#now() - this.#lastHeard >= interval) this.#checkLiveness();
+        else this.#scheduleLiveness();
+      },
+      Math.max(0, interval - idle),
+    );
     this.#livenessTimer.unref();
   }
 
   #checkLiveness(): void {
     const stream = this.#stream;
     if (!stream || this.#status !== 'online') return;
-    const timeout = this.#deps.livenessMs ?? 30_000;
-    stream.iq.get(xml('ping', { xmlns: NS_PING }), undefined, timeout).then(
-      () => {
+    const asked = this.#now();
+    if (stream.sm?.enabled) void stream.entity.send(xml('r', { xmlns: NS_SM })).catch(() => undefined);
+    else void stream.iq.get(xml('ping', { xmlns: NS_PING })).catch(() => undefined); // any answer will do
+    clearTimeout(this.#livenessTimer);
+    this.#livenessTimer = setTimeout(() => {
+      if (this.#lastHeard >= asked) {
         this.#scheduleLiveness();
-      },
-      (err: unknown) => {
-        // An error reply still proves the connection alive; only silence is fatal.
-        if ((err as { name?: unknown }).name !== 'TimeoutError') {
-          this.#scheduleLiveness();
-          return;
-        }
-        this.#deps.log.warn('account', `${this.id}: no answer to a ping: dropping the connection`);
-        void dropQuietly(stream);
-      },
-    );
+        return;
+      }
+      this.#deps.log.warn('account', `${this.id}: the server stopped answering: dropping the connection`);
+      destroySocket(stream);
+    }, this.#deps.livenessMs ?? 30_000);
+    this.#livenessTimer.unref();
   }
 
   // --- messages -----------------------------------------------------------------
@@ -582,6 +596,9 @@ export class Account {
         throw new CoreError('bad-request', 'roster push from a stranger');
       this.#applyRoster(parseRosterQuery(ctx.element));
       return true;
+    });
+    stream.entity.on('element', () => {
+      this.#lastHeard = this.#now();
     });
     stream.onStanza((stanza) => {
       try {
@@ -883,6 +900,14 @@ async function dropQuietly(stream: Stream): Promise<void> {
   } catch {
     // already gone
   }
+}
+
+/** Tears the connection down at once, without a closing handshake. */
+function destroySocket(stream: Stream): void {
+  const socket = (stream.entity as { socket?: { socket?: { destroy?: () => void }; destroy?: () => void } | null })
+    .socket;
+  const raw = socket?.socket ?? socket;
+  raw?.destroy?.();
 }
 
 class ConnectTimeout extends Error {
