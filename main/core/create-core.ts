@@ -7,14 +7,16 @@ import { Account, type AccountDeps } from './accounts/account.ts';
 import { createAccountStore } from './accounts/account-store.ts';
 import type { SrvResolver } from './accounts/endpoint.ts';
 import { createMemorySecretStore, type SecretStore } from './accounts/secret-store.ts';
+import { createRegistrationService } from './accounts/registration.ts';
 import { createRpcServer, type RpcServer } from './api/rpc-server.ts';
 import { openArchive } from './archive/open.ts';
 import { createContactRepo } from './archive/repos/contacts.ts';
 import { createConversationRepo } from './archive/repos/conversations.ts';
 import { createMessageRepo } from './archive/repos/messages.ts';
-import { CoreError } from './errors.ts';
+import { CoreError, toErrorInfo } from './errors.ts';
 import type { Logger } from './log.ts';
 import { parse } from './xmpp/jid.ts';
+import { changePassword, checkDeleteConfirmation, deleteAccount } from './xmpp/register.ts';
 
 export interface CoreOptions {
   /** Per-user data folder: archive, account list. */
@@ -37,8 +39,6 @@ export interface Core {
   shutdown(): Promise<void>;
 }
 
-const notYet = (what: string) => () => Promise.reject(new CoreError('internal', `${what} is not available yet.`));
-
 export function createCore(options: CoreOptions): Promise<Core> {
   const { dataDir, log } = options;
   const db = openArchive(dataDir);
@@ -50,6 +50,11 @@ export function createCore(options: CoreOptions): Promise<Core> {
   const store = createAccountStore(dataDir, log);
   const secrets = options.secrets ?? createMemorySecretStore();
   const accounts = new Map<string, Account>();
+  const registration = createRegistrationService({
+    log,
+    ...(options.resolveSrv ? { resolveSrv: options.resolveSrv } : {}),
+    ...(options.connectTimeoutMs ? { timeoutMs: options.connectTimeoutMs } : {}),
+  });
   // eslint-disable-next-line prefer-const -- assigned once the handlers exist
   let rpc: RpcServer;
 
@@ -128,11 +133,33 @@ export function createCore(options: CoreOptions): Promise<Core> {
       rpc.emit('account.removed', { accountId: target.id });
       return {};
     },
-    'account.changePassword': notYet('Changing the password'),
-    'account.deleteOnServer': notYet('Deleting the account on the server'),
-    'register.fetchForm': notYet('Registration'),
-    'register.submit': notYet('Registration'),
-    'register.cancel': () => Promise.resolve({}),
+    'account.changePassword': async ({ accountId, newPassword }) => {
+      const target = account(accountId);
+      await changePassword(target.onlineStream(), target.id, newPassword);
+      await target.passwordChanged(newPassword);
+      return target.state;
+    },
+    'account.deleteOnServer': async ({ accountId, confirmation }) => {
+      const target = account(accountId);
+      checkDeleteConfirmation(target.id, confirmation);
+      await deleteAccount(target.onlineStream(), target.id, confirmation);
+      await handlers['account.remove']({ accountId: target.id });
+      return {};
+    },
+    'register.fetchForm': ({ domain, server }) => registration.fetchForm(domain, server),
+    'register.submit': async ({ sessionId, values, rememberPassword }) => {
+      const { jid, password, server } = await registration.submit(sessionId, values);
+      try {
+        return await signIn(jid, password, server, rememberPassword);
+      } catch (err) {
+        const info = toErrorInfo(err);
+        throw new CoreError(info.code, `Your account ${jid} was created, but signing in failed: ${info.message}`, { cause: err });
+      }
+    },
+    'register.cancel': async ({ sessionId }) => {
+      await registration.cancel(sessionId);
+      return {};
+    },
     'roster.list': ({ accountId }) => Promise.resolve({ contacts: account(accountId).contacts() }),
     'conversations.list': ({ accountId }) => Promise.resolve({ conversations: account(accountId).conversations() }),
     'conversation.open': ({ accountId, peer }) => {
@@ -156,6 +183,7 @@ export function createCore(options: CoreOptions): Promise<Core> {
       for (const a of accounts.values()) a.wake();
     },
     async shutdown() {
+      await registration.close();
       await Promise.allSettled([...accounts.values()].map((a) => a.signOut()));
       db.close();
     },

@@ -29,6 +29,10 @@ export interface ProsodyOptions {
   ca?: { certFile: string; keyFile: string };
   /** Keep the folder after stop (for debugging). */
   keep?: boolean;
+  /** Let clients create accounts in-band (XEP-0077 `allow_registration`); password change and deletion work either way. */
+  allowRegistration?: boolean;
+  /** More modules to enable (e.g. "csi_simple"). */
+  modules?: string[];
   extraConfig?: string;
 }
 
@@ -44,6 +48,8 @@ export interface ProsodyServer {
   jid(username: string): string;
   register(username: string, password: string): Promise<void>;
   log(): Promise<string>;
+  /** Stops the server (as a shutdown would) and starts it again: same ports, same data. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -197,8 +203,9 @@ admin_socket = ${lua(path.join(dir, 'admin.sock'))}
 modules_enabled = {
   "roster"; "saslauth"; "tls"; "disco"; "carbons"; "pep"; "private"; "blocklist";
   "vcard4"; "vcard_legacy"; "version"; "uptime"; "time"; "ping"; "mam"; "smacks";
-  "offline"; ${options.sharedGroup ? '"groups";' : ''}
+  "offline"; "register"; ${options.sharedGroup ? '"groups";' : ''} ${(options.modules ?? []).map((m) => `${lua(m)};`).join(' ')}
 }
+allow_registration = ${options.allowRegistration ? 'true' : 'false'}
 modules_disabled = { "s2s"; "dialback"; "s2s_auth_certs"; "limits" }
 ${options.sharedGroup ? `groups_file = ${lua(path.join(dir, 'groups.txt'))}` : ''}
 c2s_require_encryption = true
@@ -224,14 +231,19 @@ VirtualHost ${lua(domain)}
   for (const u of users) await register(u.username, u.password);
 
   const [cmd, args] = asProsodyUser(['prosody', '--config', configFile, '-F']);
-  const child: ChildProcess = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
   let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const proc = { exited: false };
-  child.on('exit', () => (proc.exited = true));
+  const launch = () => {
+    const child: ChildProcess = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    const state = { child, exited: false };
+    child.on('exit', () => (state.exited = true));
+    return state;
+  };
+  let proc = launch();
 
-  const stop = async () => {
+  const halt = async () => {
+    const { child } = proc;
     if (!proc.exited) {
       child.kill('SIGTERM');
       await new Promise<void>((resolve) => {
@@ -246,27 +258,33 @@ VirtualHost ${lua(domain)}
         if (proc.exited) resolve();
       });
     }
+  };
+  const stop = async () => {
+    await halt();
     if (!options.keep) await rm(dir, { recursive: true, force: true });
   };
   // Stop it with us, whatever happens.
   process.once('exit', () => {
-    if (!proc.exited) child.kill('SIGKILL');
+    if (!proc.exited) proc.child.kill('SIGKILL');
   });
 
   // Wait until both client ports accept connections.
-  const deadline = Date.now() + 10_000;
-  for (const port of [c2sPort, directTlsPort]) {
-    for (;;) {
-      if (proc.exited)
-        throw new Error(`prosody exited early:\n${output}\n${await readFile(logFile, 'utf8').catch(() => '')}`);
-      if (await canConnect(port)) break;
-      if (Date.now() > deadline) {
-        await stop();
-        throw new Error(`prosody did not start listening on ${String(port)}:\n${output}`);
+  const waitListening = async () => {
+    const deadline = Date.now() + 10_000;
+    for (const port of [c2sPort, directTlsPort]) {
+      for (;;) {
+        if (proc.exited)
+          throw new Error(`prosody exited early:\n${output}\n${await readFile(logFile, 'utf8').catch(() => '')}`);
+        if (await canConnect(port)) break;
+        if (Date.now() > deadline) {
+          await stop();
+          throw new Error(`prosody did not start listening on ${String(port)}:\n${output}`);
+        }
+        await new Promise((r) => setTimeout(r, 50));
       }
-      await new Promise((r) => setTimeout(r, 50));
     }
-  }
+  };
+  await waitListening();
 
   return {
     domain,
@@ -279,6 +297,11 @@ VirtualHost ${lua(domain)}
     jid: (username) => `${username}@${domain}`,
     register,
     log: () => readFile(logFile, 'utf8').catch(() => ''),
+    async restart() {
+      await halt();
+      proc = launch();
+      await waitListening();
+    },
     stop,
   };
 }
