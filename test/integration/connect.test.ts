@@ -75,7 +75,7 @@ describe('core against Prosody: connecting (RFC 6120, XEP-0368)', () => {
     try {
       await assert.rejects(
         core.core.handlers['account.signIn']({ jid, password: 'right-pw', server: stranger.server }),
-        (err: RpcError) => err.code === 'tls-failed' && err.message.includes('certificate'),
+        (err: RpcError) => err.code === 'certificate-untrusted' && err.message.includes('certificate'),
       );
       assert.ok(!(await stranger.log()).includes('Authenticated'), 'no credentials sent to the untrusted server');
     } finally {
@@ -105,7 +105,8 @@ describe('core against Prosody: connecting (RFC 6120, XEP-0368)', () => {
       'account.state',
       (e) => e.status === 'waiting' && e.error?.code === 'network',
     );
-    assert.match(state.error?.message ?? '', /connection lost.*system-shutdown/iu);
+    // With a resumable XEP-0198 session, Prosody 0.12 closes without a <system-shutdown/> stream error.
+    assert.match(state.error?.message ?? '', /connection lost/iu);
     assert.ok((state.nextRetryAt ?? 0) > Date.now() - 1000, 'the next attempt is planned');
     const queued = await core.core.handlers['message.send']({
       accountId: jid,

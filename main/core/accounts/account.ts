@@ -87,17 +87,7 @@ const FINAL_CODES = new Set([
   'bad-request',
 ]);
 
-/** What account.ts uses of the stream beyond the basics (stream management, features, SASL). */
-interface SmLike {
-  enabled: boolean;
-  id: string;
-  timeout: number;
-  requestAckInterval: number;
-  on(event: 'ack' | 'fail', listener: (stanza: Element) => void): void;
-  on(event: 'resumed', listener: () => void): void;
-  removeListener(event: string, listener: (...args: never[]) => void): void;
-}
-type Stream = XmppStream & { sm?: SmLike; features?: { csi?: boolean }; mechanism?: string };
+type Stream = XmppStream;
 
 type Outcome = 'online' | 'resumed';
 
@@ -293,7 +283,7 @@ export class Account {
   setActive(active: boolean): void {
     this.#active = active;
     const stream = this.#stream;
-    if (this.#status === 'online' && stream?.features?.csi) {
+    if (this.#status === 'online' && stream?.features.csi) {
       void stream.entity.send(xml(active ? 'active' : 'inactive', { xmlns: NS_CSI })).catch(() => undefined);
     }
   }
@@ -429,7 +419,7 @@ export class Account {
     if (outcome === 'online') {
       await this.#loadRoster(stream);
       await stream.entity.send(buildAvailable());
-      if (!this.#active && stream.features?.csi) await stream.entity.send(xml('inactive', { xmlns: NS_CSI }));
+      if (!this.#active && stream.features.csi) await stream.entity.send(xml('inactive', { xmlns: NS_CSI }));
     }
     if (generation !== this.#generation) return;
     this.#deps.log.info(

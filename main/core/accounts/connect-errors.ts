@@ -1,12 +1,15 @@
 /** Turns whatever a connection attempt threw into one clear sentence for the user. */
 import { CoreError } from '../errors.ts';
-import { SaslFailure } from '../xmpp/sasl.ts';
+import { SaslDowngradeError, SaslFailure } from '../xmpp/sasl.ts';
 import { ScramError } from '../xmpp/scram.ts';
-import { InsecureStreamError } from '../xmpp/entity.ts';
+import { InsecureStreamError, StartTlsRefusedError } from '../xmpp/entity.ts';
+import { CertificateError, TlsVersionError } from '../xmpp/tls.ts';
 import type { Endpoint } from './endpoint.ts';
 
 const TLS_CODES =
   /^(CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_|ERR_SSL_|HOSTNAME_MISMATCH)/u;
+/** OpenSSL's ways of saying the two sides share no TLS version (the server's is older than 1.2). */
+const TLS_VERSION_CODES = /(UNSUPPORTED_PROTOCOL|PROTOCOL_VERSION|NO_PROTOCOLS_AVAILABLE|VERSION_TOO_LOW)/u;
 
 function codeOf(err: unknown): string {
   if (typeof err === 'object' && err !== null) {
@@ -18,6 +21,35 @@ function codeOf(err: unknown): string {
 
 export function classifyConnectError(err: unknown, endpoint: Endpoint, domain: string): CoreError {
   const where = `${endpoint.host}:${String(endpoint.port)}`;
+  if (err instanceof CertificateError) {
+    if (err.kind === 'changed') {
+      return new CoreError(
+        'certificate-changed',
+        `The certificate of ${err.domain} changed since you trusted it. This can mean that someone is intercepting the connection; Parley will not connect until you check the new certificate and trust it.`,
+        { cause: err, certificate: err.certificate },
+      );
+    }
+    return new CoreError(
+      'certificate-untrusted',
+      `The server's certificate for ${err.domain} is not trusted: ${err.certificate.reason}.`,
+      { cause: err, certificate: err.certificate },
+    );
+  }
+  if (err instanceof SaslDowngradeError) {
+    const now = err.available ? `only ${err.available}` : 'no sign-in method Parley accepts';
+    return new CoreError(
+      'auth-downgrade',
+      `The server for ${domain} now offers ${now}, weaker than ${err.required} used before. This can mean that someone is tampering with the connection; Parley did not send your password.`,
+      { cause: err },
+    );
+  }
+  if (err instanceof TlsVersionError) {
+    return new CoreError(
+      'tls-failed',
+      `The server at ${where} uses ${err.protocol}; Parley requires TLS 1.2 or newer.`,
+      { cause: err },
+    );
+  }
   if (err instanceof SaslFailure) {
     if (
       err.condition === 'not-authorized' ||
@@ -45,10 +77,17 @@ export function classifyConnectError(err: unknown, endpoint: Endpoint, domain: s
   if (code === 'ETIMEDOUT' || name === 'TimeoutError' || name === 'ConnectTimeout') {
     return new CoreError('timeout', `No answer from ${where} (timed out).`, { cause: err });
   }
+  if (code.startsWith('ERR_SSL_') && TLS_VERSION_CODES.test(code)) {
+    return new CoreError(
+      'tls-failed',
+      `Secure connection to ${where} failed: the server supports no TLS version Parley accepts (1.2 or newer).`,
+      { cause: err },
+    );
+  }
   if (TLS_CODES.test(code)) {
     return new CoreError(
       'tls-failed',
-      `Secure connection to ${where} failed: the server's certificate for ${domain} could not be verified (${code}).`,
+      `Secure connection to ${where} failed: the TLS handshake did not succeed (${code}).`,
       { cause: err },
     );
   }
@@ -65,7 +104,7 @@ export function classifyConnectError(err: unknown, endpoint: Endpoint, domain: s
       { cause: err },
     );
   }
-  if (err instanceof Error && err.message.includes('STARTTLS')) {
+  if (err instanceof StartTlsRefusedError || (err instanceof Error && err.message.includes('STARTTLS'))) {
     return new CoreError('tls-failed', `The server at ${where} refused to secure the connection.`, { cause: err });
   }
   if (code === 'ECONNRESET' || code === 'EPIPE')

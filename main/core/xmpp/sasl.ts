@@ -1,15 +1,40 @@
 /**
  * SASL authentication (RFC 6120 §6) as an xmpp.js stream-feature handler:
- * SCRAM-SHA-256 > SCRAM-SHA-1 > PLAIN (PLAIN only inside TLS).
- * The server's final SCRAM message is verified (xmpp.js's own SASL does not).
+ * SCRAM-SHA-256-PLUS > SCRAM-SHA-1-PLUS > SCRAM-SHA-256 > SCRAM-SHA-1 > PLAIN
+ * (PLAIN only inside TLS; nothing at all without TLS: entity.ts refuses first).
+ *
+ * - Channel binding (RFC 5802 §6, RFC 5929, RFC 9266): -PLUS with the binding the server
+ *   lists (XEP-0440) or, when it lists none, the default for the TLS version (tls-exporter
+ *   on TLS 1.3, tls-unique on 1.2). Without -PLUS we still say we could bind (gs2 'y'), so
+ *   a server that can bind detects a stripped -PLUS offer.
+ * - Downgrade protection: given the mechanism the account used last time, we refuse to
+ *   authenticate with a weaker one (`SaslDowngradeError`): nothing is sent.
+ * - The server's final SCRAM message is verified (xmpp.js's own SASL does not).
  */
 import { procedure } from '@xmpp/events';
 import xml from '@xmpp/xml';
 import type { Element } from '@xmpp/xml';
-import { SCRAM_MECHANISMS, ScramClient } from './scram.ts';
-import type { XmppEntity } from './entity.ts';
+import { SCRAM_MECHANISMS, ScramClient, type ScramChannelBinding, type ScramHash } from './scram.ts';
+import type { ChannelBindingSource, ChannelBindingType } from './tls.ts';
 
 export const NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
+/** XEP-0440: SASL Channel-Binding Type Capability. */
+export const NS_SASL_CB = 'urn:xmpp:sasl-cb:0';
+
+/** Best first. */
+export const MECHANISM_RANKING = [
+  'SCRAM-SHA-256-PLUS',
+  'SCRAM-SHA-1-PLUS',
+  'SCRAM-SHA-256',
+  'SCRAM-SHA-1',
+  'PLAIN',
+] as const;
+
+/** Higher is stronger; -1 for a mechanism Parley does not use. */
+export function mechanismRank(mechanism: string): number {
+  const index = (MECHANISM_RANKING as readonly string[]).indexOf(mechanism);
+  return index < 0 ? -1 : MECHANISM_RANKING.length - index;
+}
 
 export class SaslFailure extends Error {
   override name = 'SaslFailure';
@@ -20,28 +45,123 @@ export class SaslFailure extends Error {
   }
 }
 
+/** The server offers only weaker authentication than this account used before: we did not authenticate. */
+export class SaslDowngradeError extends Error {
+  override name = 'SaslDowngradeError';
+  /** The best mechanism we could use now (undefined: none at all). */
+  readonly available: string | undefined;
+  /** The mechanism used last time, the least we accept. */
+  readonly required: string;
+  readonly offered: readonly string[];
+  constructor(available: string | undefined, required: string, offered: readonly string[]) {
+    super(
+      `the server offers ${available ?? `nothing usable (${offered.join(', ') || 'no mechanisms'})`}, weaker than ${required} used before`,
+    );
+    this.available = available;
+    this.required = required;
+    this.offered = offered;
+  }
+}
+
 export interface Credentials {
   username: string;
   password: string;
 }
 
-export function chooseMechanism(offered: readonly string[], secure: boolean): string | undefined {
-  const preference = [...Object.keys(SCRAM_MECHANISMS), ...(secure ? ['PLAIN'] : [])];
-  return preference.find((m) => offered.includes(m));
+/** What to authenticate with, decided before anything is sent. */
+export interface SaslPlan {
+  mechanism: string;
+  /** SCRAM's hash; undefined for PLAIN. */
+  hash: ScramHash | undefined;
+  /** 'n'/'y' without binding (see ScramChannelBinding), or -PLUS bound with `type`. */
+  binding: { flag: 'n' | 'y' } | { flag: 'p'; type: ChannelBindingType };
+}
+
+export interface SaslContext {
+  /** The <mechanism/> names in the server's stream features. */
+  offered: readonly string[];
+  /** The stream is encrypted (TLS, verified). */
+  secure: boolean;
+  /** The TLS connection's channel bindings; undefined without TLS. */
+  channelBinding?: ChannelBindingSource | undefined;
+  /** XEP-0440: the binding types the server listed; undefined if it did not say. */
+  serverBindings?: readonly string[] | undefined;
+  /** The mechanism this account last used successfully: never go below it. */
+  minMechanism?: string | undefined;
+}
+
+/** XEP-0440 <sasl-channel-binding/> from stream features: the types listed, or undefined if absent. */
+export function parseChannelBindingTypes(features: Element): string[] | undefined {
+  const list = features.getChild('sasl-channel-binding', NS_SASL_CB);
+  if (!list) return undefined;
+  return list
+    .getChildren('channel-binding')
+    .map((c): unknown => c.attrs['type'])
+    .filter((t): t is string => typeof t === 'string' && t !== '');
+}
+
+/**
+ * Picks the strongest mechanism we can use, and its channel binding; throws
+ * SaslDowngradeError if that ranks below `minMechanism`, SaslFailure if there is none.
+ */
+export function planAuthentication(ctx: SaslContext): SaslPlan {
+  const source = ctx.channelBinding;
+  const bindingFor = (): ChannelBindingType | undefined => {
+    if (!source) return undefined;
+    if (ctx.serverBindings) return source.types.find((t) => ctx.serverBindings?.includes(t));
+    return source.defaultType;
+  };
+  let plan: SaslPlan | undefined;
+  for (const mechanism of MECHANISM_RANKING) {
+    if (!ctx.offered.includes(mechanism)) continue;
+    if (mechanism === 'PLAIN') {
+      if (ctx.secure) plan = { mechanism, hash: undefined, binding: { flag: 'n' } };
+    } else if (mechanism.endsWith('-PLUS')) {
+      const type = bindingFor();
+      if (type) plan = { mechanism, hash: SCRAM_MECHANISMS[mechanism], binding: { flag: 'p', type } };
+    } else {
+      // We support channel binding whenever we are on TLS: say so ('y') when not binding.
+      const flag = source && source.types.length > 0 ? 'y' : 'n';
+      plan = { mechanism, hash: SCRAM_MECHANISMS[mechanism], binding: { flag } };
+    }
+    if (plan) break;
+  }
+  const min = ctx.minMechanism;
+  if (min !== undefined && mechanismRank(min) > (plan ? mechanismRank(plan.mechanism) : -1)) {
+    throw new SaslDowngradeError(plan?.mechanism, min, ctx.offered);
+  }
+  if (!plan) throw new SaslFailure('no-mechanism', `no acceptable SASL mechanism among: ${ctx.offered.join(', ')}`);
+  return plan;
 }
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 const unb64 = (s: string) => Buffer.from(s, 'base64').toString('utf8');
 
-export async function authenticate(
-  entity: XmppEntity,
-  offered: readonly string[],
-  creds: Credentials,
-): Promise<string> {
-  const mechanism = chooseMechanism(offered, entity.isSecure());
-  if (!mechanism) throw new SaslFailure('no-mechanism', `no acceptable SASL mechanism among: ${offered.join(', ')}`);
-  const hash = SCRAM_MECHANISMS[mechanism];
-  const scram = hash ? new ScramClient(hash, creds.username, creds.password) : undefined;
+/** What an authenticating entity needs (an xmpp.js entity has it). */
+export interface SaslEntity {
+  send(element: Element): Promise<void>;
+  on(event: 'nonza', listener: (element: Element) => void): unknown;
+  removeListener(event: 'nonza', listener: (element: Element) => void): unknown;
+}
+
+export interface SaslOutcome {
+  mechanism: string;
+  /** The channel binding used (with -PLUS), if any. */
+  channelBinding: ChannelBindingType | undefined;
+}
+
+export async function authenticate(entity: SaslEntity, ctx: SaslContext, creds: Credentials): Promise<SaslOutcome> {
+  const plan = planAuthentication(ctx);
+  const { mechanism, hash } = plan;
+  let binding: ScramChannelBinding;
+  if (plan.binding.flag === 'p') {
+    const data = ctx.channelBinding?.data(plan.binding.type);
+    if (!data || data.length === 0) throw new SaslFailure('channel-binding', `no ${plan.binding.type} data`);
+    binding = { flag: 'p', type: plan.binding.type, data };
+  } else {
+    binding = { flag: plan.binding.flag };
+  }
+  const scram = hash ? new ScramClient(hash, creds.username, creds.password, undefined, binding) : undefined;
   const initial = scram ? scram.clientFirst() : `\0${creds.username}\0${creds.password}`;
 
   await procedure(
@@ -62,5 +182,5 @@ export async function authenticate(
       }
     },
   );
-  return mechanism;
+  return { mechanism, channelBinding: plan.binding.flag === 'p' ? plan.binding.type : undefined };
 }

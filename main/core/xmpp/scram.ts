@@ -1,5 +1,6 @@
 /**
- * SCRAM (RFC 5802 / RFC 7677) client for SASL: SCRAM-SHA-1 and SCRAM-SHA-256.
+ * SCRAM (RFC 5802 / RFC 7677) client for SASL: SCRAM-SHA-1 and SCRAM-SHA-256, and their
+ * -PLUS variants with channel binding (the gs2 header and `c=` carry the binding data).
  *
  * Hi() is computed with node:crypto's pbkdf2 (one native call) instead of
  * one awaited HMAC per iteration: a login costs milliseconds, not a second.
@@ -10,7 +11,12 @@ import { promisify } from 'node:util';
 const pbkdf2Async = promisify(pbkdf2);
 
 export type ScramHash = 'sha1' | 'sha256';
-export const SCRAM_MECHANISMS: Record<string, ScramHash> = { 'SCRAM-SHA-256': 'sha256', 'SCRAM-SHA-1': 'sha1' };
+export const SCRAM_MECHANISMS: Record<string, ScramHash> = {
+  'SCRAM-SHA-256-PLUS': 'sha256',
+  'SCRAM-SHA-1-PLUS': 'sha1',
+  'SCRAM-SHA-256': 'sha256',
+  'SCRAM-SHA-1': 'sha1',
+};
 const HASH_BYTES: Record<ScramHash, number> = { sha1: 20, sha256: 32 };
 /** Refuse absurd iteration counts from a hostile server (CPU exhaustion) and weak ones. */
 const MIN_ITERATIONS = 1024;
@@ -41,7 +47,23 @@ function xor(a: Buffer, b: Buffer): Buffer {
   return out;
 }
 
-const GS2_HEADER = 'n,,';
+/**
+ * The gs2 channel-binding flag (RFC 5802 §7): 'n' the client cannot bind; 'y' it could, but
+ * the server does not seem to (a server that can then knows the -PLUS offer was stripped);
+ * 'p' bound with `type`, whose `data` goes into `c=`.
+ */
+export type ScramChannelBinding = { flag: 'n' } | { flag: 'y' } | { flag: 'p'; type: string; data: Buffer };
+
+/** The gs2 header (no authzid): "n,,", "y,," or "p=TYPE,,". */
+export function gs2Header(binding: ScramChannelBinding): string {
+  return binding.flag === 'p' ? `p=${binding.type},,` : `${binding.flag},,`;
+}
+
+/** The client-final `c=` value: base64(gs2 header + channel-binding data, if bound). */
+export function channelBindingAttribute(binding: ScramChannelBinding): string {
+  const header = Buffer.from(gs2Header(binding), 'utf8');
+  return (binding.flag === 'p' ? Buffer.concat([header, binding.data]) : header).toString('base64');
+}
 
 /** One SCRAM exchange. Not reusable. */
 export class ScramClient {
@@ -49,9 +71,20 @@ export class ScramClient {
   readonly #password: string;
   readonly #clientFirstBare: string;
   readonly #nonce: string;
+  readonly #binding: ScramChannelBinding;
   #expectedServerSignature: Buffer | undefined;
 
-  constructor(hash: ScramHash, username: string, password: string, nonce = randomBytes(24).toString('base64')) {
+  constructor(
+    hash: ScramHash,
+    username: string,
+    password: string,
+    nonce = randomBytes(24).toString('base64'),
+    binding: ScramChannelBinding = { flag: 'n' },
+  ) {
+    if (binding.flag === 'p' && (!/^[A-Za-z0-9.-]+$/u.test(binding.type) || binding.data.length === 0)) {
+      throw new ScramError('invalid channel binding');
+    }
+    this.#binding = binding;
     this.#hash = hash;
     // SASLprep (RFC 4013) is approximated by NFKC normalisation.
     this.#password = password.normalize('NFKC');
@@ -60,7 +93,7 @@ export class ScramClient {
   }
 
   clientFirst(): string {
-    return GS2_HEADER + this.#clientFirstBare;
+    return gs2Header(this.#binding) + this.#clientFirstBare;
   }
 
   async clientFinal(serverFirst: string): Promise<string> {
@@ -85,7 +118,7 @@ export class ScramClient {
     );
     const clientKey = hmac(salted, 'Client Key');
     const storedKey = createHash(this.#hash).update(clientKey).digest();
-    const withoutProof = `c=${Buffer.from(GS2_HEADER).toString('base64')},r=${nonce}`;
+    const withoutProof = `c=${channelBindingAttribute(this.#binding)},r=${nonce}`;
     const authMessage = `${this.#clientFirstBare},${serverFirst},${withoutProof}`;
     const proof = xor(clientKey, hmac(storedKey, authMessage));
     this.#expectedServerSignature = hmac(hmac(salted, 'Server Key'), authMessage);

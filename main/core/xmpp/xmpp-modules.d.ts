@@ -12,3 +12,11 @@ declare module '@xmpp/tls/lib/Socket.js' {
     connect(options: import('node:tls').ConnectionOptions): void;
   }
 }
+declare module '@xmpp/connection-tcp' {
+  /** The TCP transport of xmpp.js's Connection (tls.ts's direct-TLS transport extends it). */
+  export default class ConnectionTCP {
+    socketParameters(service: string): unknown;
+    Socket: unknown;
+    NS: string;
+  }
+}
