@@ -13,6 +13,7 @@ import { openArchive } from './archive/open.ts';
 import { createContactRepo } from './archive/repos/contacts.ts';
 import { createConversationRepo } from './archive/repos/conversations.ts';
 import { createMessageRepo } from './archive/repos/messages.ts';
+import { createStreamSessionRepo } from './archive/repos/stream-sessions.ts';
 import { CoreError, toErrorInfo } from './errors.ts';
 import type { Logger } from './log.ts';
 import { parse } from './xmpp/jid.ts';
@@ -46,6 +47,7 @@ export function createCore(options: CoreOptions): Promise<Core> {
     messages: createMessageRepo(db),
     conversations: createConversationRepo(db),
     contacts: createContactRepo(db),
+    sessions: createStreamSessionRepo(db),
   };
   const store = createAccountStore(dataDir, log);
   const secrets = options.secrets ?? createMemorySecretStore();
@@ -153,7 +155,9 @@ export function createCore(options: CoreOptions): Promise<Core> {
         return await signIn(jid, password, server, rememberPassword);
       } catch (err) {
         const info = toErrorInfo(err);
-        throw new CoreError(info.code, `Your account ${jid} was created, but signing in failed: ${info.message}`, { cause: err });
+        throw new CoreError(info.code, `Your account ${jid} was created, but signing in failed: ${info.message}`, {
+          cause: err,
+        });
       }
     },
     'register.cancel': async ({ sessionId }) => {

@@ -28,6 +28,7 @@ import type {
 import type { ContactRepo, RosterItem } from '../archive/repos/contacts.ts';
 import type { ConversationRepo } from '../archive/repos/conversations.ts';
 import type { MessageRepo, OutboundMessage } from '../archive/repos/messages.ts';
+import type { StreamSessionRepo } from '../archive/repos/stream-sessions.ts';
 import { CoreError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { buildChatMessage, parseChatMessage, type InboundChat } from '../xmpp/chat.ts';
@@ -54,7 +55,7 @@ export interface AccountConfig {
 }
 
 export interface AccountDeps {
-  repos: { messages: MessageRepo; conversations: ConversationRepo; contacts: ContactRepo };
+  repos: { messages: MessageRepo; conversations: ConversationRepo; contacts: ContactRepo; sessions: StreamSessionRepo };
   emit: <N extends EventName>(name: N, payload: EventPayload<N>) => void;
   log: Logger;
   secrets: SecretStore;
@@ -114,6 +115,8 @@ export class Account {
   #generation = 0;
   #pumping: Promise<void> | undefined;
   #active = true;
+  /** The stream resumes a session persisted by an earlier process (its unacked queue is unknown). */
+  #restored = false;
   /** When the server was last heard from (any element). */
   #lastHeard = 0;
 
@@ -298,6 +301,7 @@ export class Account {
     const stream = this.#stream;
     if (stream && final) {
       this.#stream = undefined;
+      this.#deps.repos.sessions.clear(this.id); // a clean close ends the session on the server too
       await stopQuietly(stream);
     } else if (stream) {
       await dropQuietly(stream); // keeps the XEP-0198 session for a resumption
@@ -400,8 +404,15 @@ export class Account {
       ...(this.#config.pinnedCertificate ? { pinnedFingerprint: this.#config.pinnedCertificate } : {}),
       ...(this.#config.lastMechanism ? { minMechanism: this.#config.lastMechanism } : {}),
     };
-    const stream = createStream(options) as Stream;
+    const stream = createStream(options);
     this.#wire(stream);
+    // A session a crashed predecessor left hibernating on the server: resume it.
+    const saved = this.#deps.repos.sessions.get(this.id);
+    if (saved && stream.sm) {
+      stream.sm.id = saved.smId;
+      stream.sm.inbound = saved.inbound;
+      this.#restored = true;
+    }
     return stream;
   }
 
@@ -434,8 +445,21 @@ export class Account {
     this.#scheduleLiveness();
     // A new session: what the server never acknowledged in the last one goes again (only a
     // server with stream management acknowledges; without it, 'sent' is as far as we know).
-    const resend = outcome === 'online' && stream.sm?.enabled ? this.#deps.repos.messages.unconfirmed(this.id) : [];
+    // After resuming a previous process's session, which of its messages the server took is unknown.
+    const resend =
+      (outcome === 'online' && stream.sm?.enabled) || (outcome === 'resumed' && this.#restored)
+        ? this.#deps.repos.messages.unconfirmed(this.id)
+        : [];
+    this.#restored = false;
+    this.#saveSession(stream);
     void this.#pump(resend);
+  }
+
+  /** Persists the XEP-0198 session (id, stanzas handled) for a resumption after a crash. */
+  #saveSession(stream: Stream): void {
+    const sm = stream.sm;
+    if (sm?.enabled && sm.id)
+      this.#deps.repos.sessions.save(this.id, { smId: sm.id, inbound: sm.inbound }, this.#now());
   }
 
   /** Sends the outbox (and `resend` first, merged in id order) while online. */
@@ -587,8 +611,16 @@ export class Account {
       this.#applyRoster(parseRosterQuery(ctx.element));
       return true;
     });
-    stream.entity.on('element', () => {
+    stream.entity.on('element', (element: Element) => {
       this.#lastHeard = this.#now();
+      // Resuming a crashed predecessor's session: its outbound queue died with it, so take the
+      // server's count as ours (xmpp.js would otherwise try to acknowledge stanzas it never had);
+      // the archive knows what is unconfirmed and sends it again.
+      const sm = stream.sm as (Stream['sm'] & { outbound_q?: unknown[] }) | undefined;
+      if (sm && this.#restored && element.is('resumed', NS_SM) && (sm.outbound_q?.length ?? 0) === 0) {
+        const h = Number(element.attrs['h']);
+        if (Number.isInteger(h) && h >= 0) sm.outbound = h;
+      }
     });
     stream.onStanza((stanza) => {
       try {
@@ -600,6 +632,10 @@ export class Account {
     });
     stream.sm?.on('ack', (stanza) => {
       this.#onAck(stanza);
+    });
+    stream.sm?.on('fail', () => {
+      // The server did not resume: that session is gone.
+      if (!stream.sm?.id) this.#deps.repos.sessions.clear(this.id);
     });
     let streamError: string | undefined;
     stream.entity.on('error', (err: unknown) => {
@@ -664,6 +700,7 @@ export class Account {
       }
       if (parsed.kind !== 'chat') return;
       this.#receive(parsed.message);
+      this.#saveSession(stream);
       this.#sendReceipt(stream, stanza, parsed.message);
     } else if (stanza.is('presence')) {
       const update = parsePresence(stanza);
