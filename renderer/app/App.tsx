@@ -1,56 +1,57 @@
-/** Top level: which screen shows, and the notice when the core is out of reach. */
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+/**
+ * Top level: which screen shows (sign-in while there is no account or one is being
+ * added, else the main view), and the notice when the core is out of reach.
+ */
+import { useCallback, useState, type ReactNode } from 'react';
 import { LoginScreen, type LoginPrefill } from '../features/login/LoginScreen.tsx';
 import { useI18n } from '../i18n/index.ts';
 import { errorText } from './client.ts';
 import { useLink } from './core.ts';
 import { MainView } from './MainView.tsx';
 import { Icons, Logo, Spinner } from './ui.tsx';
+import { useActivity } from './useActivity.ts';
+import { secondsUntil, useNow } from './useNow.ts';
 import { useSnapshot } from './useSnapshot.ts';
 
 export function App(): ReactNode {
   const link = useLink();
-  const { accounts, error, put } = useSnapshot();
+  const { accounts, error, put, remove, reload } = useSnapshot();
   const [login, setLogin] = useState<LoginPrefill | null>(null);
-  const [activeId, setActiveId] = useState<string | null>(null);
-  const onDone = useCallback((accountId: string) => {
-    setActiveId(accountId);
+  const closeLogin = useCallback(() => {
     setLogin(null);
-  }, []);
+    reload();
+  }, [reload]);
   const down = link.kind === 'closed' || (link.kind === 'connecting' && link.retrying);
+  useActivity();
 
   let screen: ReactNode;
   if (accounts === undefined) {
     screen = <Splash error={error} />;
+  } else if (login !== null || accounts.length === 0) {
+    screen = (
+      <LoginScreen
+        prefill={login}
+        accounts={accounts}
+        put={put}
+        onStart={setLogin}
+        onDone={closeLogin}
+        onCancel={accounts.length === 0 ? undefined : closeLogin}
+      />
+    );
   } else {
-    const active = accounts.find((a) => a.id === activeId) ?? accounts[0];
-    screen =
-      login !== null || active === undefined ? (
-        <LoginScreen
-          prefill={login}
-          accounts={accounts}
-          put={put}
-          onStart={setLogin}
-          onDone={onDone}
-          onCancel={
-            active === undefined
-              ? undefined
-              : () => {
-                  setLogin(null);
-                }
-          }
-        />
-      ) : (
-        <MainView
-          account={active}
-          accounts={accounts}
-          onSwitch={setActiveId}
-          onSignIn={() => {
-            setLogin({ jid: active.jid, server: active.server });
-          }}
-          put={put}
-        />
-      );
+    screen = (
+      <MainView
+        accounts={accounts}
+        put={put}
+        onRemoved={remove}
+        onAddAccount={() => {
+          setLogin({ jid: '', server: '' });
+        }}
+        onSignIn={(account) => {
+          setLogin({ jid: account.jid, server: account.server, rememberPassword: account.rememberPassword });
+        }}
+      />
+    );
   }
 
   return (
@@ -81,7 +82,8 @@ function Splash({ error }: { error: unknown }): ReactNode {
 
 function Disconnected({ link }: { link: ReturnType<typeof useLink> }): ReactNode {
   const { t } = useI18n();
-  const seconds = useCountdown(link.kind === 'closed' ? link.retryAt : null);
+  const now = useNow(link.kind === 'closed');
+  const seconds = link.kind === 'closed' ? secondsUntil(link.retryAt, now) : 0;
   return (
     <div
       className="overlay"
@@ -110,20 +112,4 @@ function Disconnected({ link }: { link: ReturnType<typeof useLink> }): ReactNode
       </div>
     </div>
   );
-}
-
-/** Whole seconds until `at`, ticking once a second. */
-function useCountdown(at: number | null): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (at === null) return undefined;
-    setNow(Date.now());
-    const timer = setInterval(() => {
-      setNow(Date.now());
-    }, 1000);
-    return () => {
-      clearInterval(timer);
-    };
-  }, [at]);
-  return at === null ? 0 : Math.max(0, Math.ceil((at - now) / 1000));
 }

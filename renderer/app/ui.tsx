@@ -141,6 +141,41 @@ export const Icons = {
       <path d="M9 3v5M15 3v5M6 8h12v3a6 6 0 0 1-12 0V8zM12 17v4M4 4l16 16" {...stroke} />
     </Icon>
   ),
+  warning: () => (
+    <Icon className="icon-warning">
+      <path d="M12 3.5l9.5 16.5h-19L12 3.5z" {...stroke} />
+      <path d="M12 10v4.5M12 17.5v.01" {...stroke} />
+    </Icon>
+  ),
+  close: () => (
+    <Icon>
+      <path d="M6 6l12 12M18 6L6 18" {...stroke} />
+    </Icon>
+  ),
+  accounts: () => (
+    <Icon>
+      <circle cx="9" cy="8.5" r="3.5" {...stroke} />
+      <path d="M2.5 20c.8-3.6 3.3-5.5 6.5-5.5s5.7 1.9 6.5 5.5" {...stroke} />
+      <path d="M16 5.2a3.5 3.5 0 0 1 0 6.6M18 14.8c1.9.7 3.1 2.4 3.5 5.2" {...stroke} />
+    </Icon>
+  ),
+  plus: () => (
+    <Icon>
+      <path d="M12 5v14M5 12h14" {...stroke} />
+    </Icon>
+  ),
+  refresh: () => (
+    <Icon>
+      <path d="M20 11a8 8 0 0 0-14.3-4.9L4 8M4 13a8 8 0 0 0 14.3 4.9L20 16" {...stroke} />
+      <path d="M4 3.5V8h4.5M20 20.5V16h-4.5" {...stroke} />
+    </Icon>
+  ),
+  lock: () => (
+    <Icon>
+      <rect x="5" y="10.5" width="14" height="10" rx="2" {...stroke} />
+      <path d="M8 10.5V7.5a4 4 0 0 1 8 0v3" {...stroke} />
+    </Icon>
+  ),
   chat: () => (
     <Icon className="icon-xl">
       <path d="M4 5.5h16v10H9l-5 4v-14z" {...stroke} />
@@ -162,6 +197,17 @@ export function Logo(): ReactNode {
         <circle cx="21.5" cy="13.5" r="2" className="logo-dot" />
       </svg>
       <span className="logo-text">{t.appName}</span>
+    </span>
+  );
+}
+
+/** Which account something belongs to: a dot in the account's colour and its address. */
+export function AccountChip({ jid }: { jid: string }): ReactNode {
+  const { t } = useI18n();
+  return (
+    <span className="account-chip" title={t.viaAccount(jid)}>
+      <span className={`chip-dot hue-${String(hue(jid))}`} aria-hidden="true" />
+      <span className="chip-text">{jid}</span>
     </span>
   );
 }

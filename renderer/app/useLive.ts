@@ -3,8 +3,9 @@
  *
  * Events that arrive while the load is in flight are queued and replayed on
  * top of its result, so nothing is lost between "fetch" and "subscribe".
- * When `key` changes the old data is dropped; when only the connection
- * epoch changes the old data stays on screen until the re-fetch lands.
+ * When `key` changes the old data is dropped (unless `keepWhileLoading`: a
+ * list over several accounts stays on screen while one is added); when only
+ * the connection epoch changes the old data stays until the re-fetch lands.
  */
 import { useCallback, useEffect, useEffectEvent, useRef, useState } from 'react';
 import { useEpoch } from './core.ts';
@@ -17,6 +18,8 @@ export interface Live<T> {
   error: unknown;
   /** Apply a local change (e.g. a command's result) the same way as an event. */
   update: (f: Update<T>) => void;
+  /** Load again (the current data stays until the new load lands). */
+  reload: () => void;
 }
 
 interface Slot<T> {
@@ -29,9 +32,11 @@ export function useLive<T>(
   key: string,
   load: () => Promise<T>,
   subscribe: (apply: (f: Update<T>) => void) => () => void,
+  { keepWhileLoading = false }: { keepWhileLoading?: boolean } = {},
 ): Live<T> {
   const epoch = useEpoch();
   const [slot, setSlot] = useState<Slot<T> | null>(null);
+  const [generation, setGeneration] = useState(0);
   const applyRef = useRef<(f: Update<T>) => void>(() => undefined);
   // Latest callbacks without re-running the effect for every render.
   const onLoad = useEffectEvent(load);
@@ -65,13 +70,16 @@ export function useLive<T>(
       active = false;
       unsubscribe();
     };
-  }, [key, epoch]);
+  }, [key, epoch, generation]);
 
   const update = useCallback((f: Update<T>) => {
     applyRef.current(f);
   }, []);
-  const current = slot !== null && slot.key === key ? slot : null;
-  return { data: current?.data, error: current?.error, update };
+  const reload = useCallback(() => {
+    setGeneration((n) => n + 1);
+  }, []);
+  const current = slot !== null && (slot.key === key || keepWhileLoading) ? slot : null;
+  return { data: current?.data, error: current?.error, update, reload };
 }
 
 /** Insert or replace items by identity, keeping the original order of the rest. */

@@ -1,6 +1,7 @@
 /**
  * Roving tabindex for a list of focusable items: one Tab stop per list,
- * arrows / Home / End move between items. Tracks the item by key, so a
+ * arrows / Home / End move between items (the elements inside the list
+ * marked `data-roving`, in the order of `keys`). Tracks the item by key, so a
  * re-sorted list (a contact coming online) keeps focus on the same item.
  */
 import { useState, type KeyboardEvent } from 'react';
@@ -38,8 +39,9 @@ export function useRoving(keys: readonly string[], activeKey: string | null): Ro
                 : null;
       if (next === null || last < 0) return;
       e.preventDefault();
-      const item = e.currentTarget.children.item(next);
-      if (item instanceof HTMLElement) item.focus();
+      // Items carry data-roving (also inside a group); anything else (a group heading) is skipped.
+      const items = e.currentTarget.querySelectorAll<HTMLElement>('[data-roving]');
+      items[next]?.focus();
     },
   };
 }

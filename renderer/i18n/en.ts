@@ -3,8 +3,12 @@
  * key for key (see `Messages` in ./index.ts).
  *
  * Accessible names used by the end-to-end tests ("Address", "Password",
- * "Server", "Sign in", "Contacts", "Conversations", "Messages", "Message",
- * "Send") must stay exactly these English strings.
+ * "Server", "Remember password", "Sign in", "Create account", "Contacts",
+ * "Conversations", "Messages", "Message", "Send", "Accounts", "Enabled",
+ * "Reconnect now", "Edit", "Remove…", "Remove account", "Add account",
+ * "Save", "Trust this certificate", "Trust the new certificate…", "Retry",
+ * and the delivery states "Queued", "Sent", "Delivered", "Read", "Failed")
+ * must stay exactly these English strings.
  */
 export const en = {
   appName: 'Parley',
@@ -38,13 +42,74 @@ export const en = {
   serverInvalid: 'Enter a server as host or host:port, or leave it empty.',
   signInFailed: 'Could not sign in.',
 
-  // Account header
-  account: 'Account',
+  rememberPassword: 'Remember password',
+  rememberPasswordHint: 'Kept in your system’s keychain, so Parley can connect when it starts.',
+  noAccountYet: 'No account yet?',
+  createAccount: 'Create account',
+
+  // Account status
   statusOnline: 'Online',
   statusConnecting: 'Connecting…',
   statusOffline: 'Offline',
+  statusDisabled: 'Disabled',
   statusError: 'Error',
-  signOut: 'Sign out',
+  statusNotConnected: 'Not connected',
+  statusWaiting: (seconds: number) => `Reconnecting in ${String(seconds)} s`,
+  allOnline: 'All online',
+  someOnline: (online: number, total: number) => `${String(online)} of ${String(total)} online`,
+  allDisabled: 'All accounts disabled',
+  accountCount: (count: number) => `${String(count)} accounts`,
+  conflictMessage: 'Another client signed in with this account and took over the connection.',
+  passwordNeeded: 'Enter the password to connect.',
+  accountProblems: 'Account problems',
+  viaAccount: (jid: string) => `Account: ${jid}`,
+  viaServer: (server: string) => `Server: ${server}`,
+
+  // Accounts dialog
+  accounts: 'Accounts',
+  accountsLead: 'The accounts Parley uses on this computer. A disabled account stays offline until you enable it.',
+  noAccounts: 'No accounts.',
+  enabled: 'Enabled',
+  reconnectNow: 'Reconnect now',
+  edit: 'Edit',
+  remove: 'Remove…',
+  addAccount: 'Add account',
+  close: 'Close',
+  editAccountTitle: (jid: string) => `Edit ${jid}`,
+  save: 'Save',
+  saving: 'Saving…',
+  removeAccountTitle: (jid: string) => `Remove ${jid}?`,
+  removeAccountBody:
+    'Parley signs out of this account and forgets it on this computer: its saved password and all of its local message history are deleted. This cannot be undone.',
+  removeAccountServerNote: 'The account itself stays on its server: you can add it again later.',
+  removeAccountConfirm: 'Remove account',
+  removing: 'Removing…',
+
+  // Certificates
+  certificateTitle: (jid: string) => `Server certificate for ${jid}`,
+  reviewCertificate: 'Review certificate…',
+  certUntrustedTitle: 'The server’s certificate is not trusted',
+  certUntrustedBody: (jid: string) =>
+    `Parley could not verify that the server for ${jid} is who it claims to be, so it did not connect. Someone between you and the server could be pretending to be it. Trust this certificate only if you recognise it, for example because its fingerprint matches the one your server’s administrator gave you.`,
+  certChangedTitle: 'Warning: the server’s certificate has changed',
+  certChangedBody: (jid: string) =>
+    `The server for ${jid} presented a different certificate from the one you chose to trust. Its administrator may have replaced it, but it may also mean that someone is intercepting your connection to read your messages or capture your password. Parley did not connect.`,
+  certChangedAdvice:
+    'Ask your server’s administrator whether the certificate was changed, and compare the new fingerprint with theirs before you trust it.',
+  certSubject: 'Issued to',
+  certIssuer: 'Issued by',
+  certValidFrom: 'Valid from',
+  certValidTo: 'Valid until',
+  certFingerprint: 'SHA-256 fingerprint',
+  certNewFingerprint: 'New SHA-256 fingerprint',
+  certPinned: 'Fingerprint you trusted before',
+  certReason: 'Problem',
+  trustCertificate: 'Trust this certificate',
+  trustNewCertificate: 'Trust the new certificate…',
+  trustNewConfirmTitle: 'Trust the new certificate?',
+  trustNewConfirmBody:
+    'Only continue if the server’s administrator confirmed this new fingerprint. If someone is intercepting your connection, trusting their certificate gives them your password and your messages.',
+  trustNewConfirm: 'Trust the new certificate',
 
   // Roster
   contacts: 'Contacts',
@@ -72,10 +137,15 @@ export const en = {
   noMessages: 'No messages yet. Say hello!',
   loadingOlder: 'Loading older messages…',
   beginningOfConversation: 'This is the beginning of the conversation.',
-  statePending: 'Sending',
+  stateQueued: 'Queued',
   stateSent: 'Sent',
-  stateReceived: 'Delivered',
-  stateFailed: 'Not sent',
+  stateAcked: 'Sent to server',
+  stateDelivered: 'Delivered',
+  stateRead: 'Read',
+  stateFailed: 'Failed',
+  offlineComposer: (jid: string) =>
+    `${jid} is not connected. Messages you send now are queued and go out when it reconnects.`,
+  disabledComposer: (jid: string) => `${jid} is disabled: switch it on in Accounts to send messages.`,
   today: 'Today',
   yesterday: 'Yesterday',
 } as const;

@@ -1,27 +1,46 @@
-/** The open conversation: header, messages, composer. */
+/**
+ * The open conversation: header, messages, composer. Everything here acts for
+ * the conversation's own account. The composer stays usable while that account
+ * is offline: the core queues, and sends when it is back.
+ */
 import { useState, type ReactNode } from 'react';
-import type { Contact, Conversation } from '../../../preload/contract.ts';
+import type { AccountState, Contact, Conversation, Message } from '../../../preload/contract.ts';
+import { errorText } from '../../app/client.ts';
 import { useClient } from '../../app/core.ts';
-import { Avatar, Icons, presenceClass, presenceText } from '../../app/ui.tsx';
+import { AccountChip, Avatar, Icons, presenceClass, presenceText } from '../../app/ui.tsx';
 import { useI18n } from '../../i18n/index.ts';
 import { Composer } from './Composer.tsx';
 import { MessageList } from './MessageList.tsx';
 import { useMessages } from './useMessages.ts';
 
 interface Props {
-  accountId: string;
+  account: AccountState;
   peer: string;
   conversation: Conversation | undefined;
   contact: Contact | undefined;
+  /** Several accounts: say which one this conversation belongs to. */
+  labelled: boolean;
   onBack: () => void;
 }
 
-export function ChatPane({ accountId, peer, conversation, contact, onBack }: Props): ReactNode {
+export function ChatPane({ account, peer, conversation, contact, labelled, onBack }: Props): ReactNode {
   const { t } = useI18n();
   const client = useClient();
+  const accountId = account.id;
   const messages = useMessages(accountId, peer);
   const [stickToken, setStickToken] = useState(0);
+  const [retryError, setRetryError] = useState<string | null>(null);
   const name = contact?.name ?? conversation?.name ?? peer;
+  const offline = account.status !== 'online';
+
+  const retry = async (m: Message): Promise<void> => {
+    setRetryError(null);
+    try {
+      messages.put(await client.call('message.retry', { accountId, messageId: m.id }));
+    } catch (err) {
+      setRetryError(errorText(err, t));
+    }
+  };
 
   const send = async (body: string): Promise<void> => {
     const message = await client.call('message.send', { accountId, to: peer, body });
@@ -49,6 +68,7 @@ export function ChatPane({ accountId, peer, conversation, contact, onBack }: Pro
             )}
           </p>
         </div>
+        {labelled && <AccountChip jid={account.jid} />}
       </header>
       <MessageList
         messages={messages.messages}
@@ -56,10 +76,17 @@ export function ChatPane({ accountId, peer, conversation, contact, onBack }: Pro
         loadingOlder={messages.loadingOlder}
         onLoadOlder={messages.loadOlder}
         stickToken={stickToken}
+        onRetry={retry}
       />
-      {messages.error !== undefined && (
+      {(messages.error ?? retryError) !== null && (
         <p className="chat-error" role="alert">
-          {messages.error}
+          {messages.error ?? retryError}
+        </p>
+      )}
+      {offline && (
+        <p className="chat-note" role="status">
+          <Icons.clock />
+          {account.status === 'disabled' ? t.disabledComposer(account.jid) : t.offlineComposer(account.jid)}
         </p>
       )}
       <Composer onSend={send} />

@@ -3,7 +3,7 @@
  * backwards; new messages scroll into view only if the reader was already at
  * the bottom; a prepended page keeps what the reader was looking at in place.
  */
-import { useLayoutEffect, useRef, type ReactNode } from 'react';
+import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import type { Message, MessageState } from '../../../preload/contract.ts';
 import { Icons, Spinner } from '../../app/ui.tsx';
 import { useI18n, type Messages } from '../../i18n/index.ts';
@@ -18,10 +18,23 @@ interface Props {
   onLoadOlder: () => void;
   /** Bumped when the user sends: always scroll to the bottom then. */
   stickToken: number;
+  /** Send a failed message again. */
+  onRetry: (message: Message) => Promise<unknown>;
 }
 
-export function MessageList({ messages, hasMore, loadingOlder, onLoadOlder, stickToken }: Props): ReactNode {
+export function MessageList({ messages, hasMore, loadingOlder, onLoadOlder, stickToken, onRetry }: Props): ReactNode {
   const { t, time, dateTime, day } = useI18n();
+  const [retrying, setRetrying] = useState<ReadonlySet<number>>(new Set());
+  const retry = (m: Message): void => {
+    setRetrying((ids) => new Set(ids).add(m.id));
+    void onRetry(m).finally(() => {
+      setRetrying((ids) => {
+        const next = new Set(ids);
+        next.delete(m.id);
+        return next;
+      });
+    });
+  };
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const anchor = useRef<{ firstId: number; height: number; top: number } | null>(null);
@@ -94,6 +107,24 @@ export function MessageList({ messages, hasMore, loadingOlder, onLoadOlder, stic
                   {m.direction === 'out' && <StateMark state={m.state} t={t} />}
                 </span>
               </div>
+              {m.direction === 'out' && m.state === 'failed' && (
+                <div className="failure">
+                  <span className="failure-text">
+                    <strong>{t.stateFailed}</strong>
+                    {m.error !== undefined && m.error !== '' && `: ${m.error}`}
+                  </span>
+                  <button
+                    type="button"
+                    className="button secondary small"
+                    onClick={() => {
+                      retry(m);
+                    }}
+                    disabled={retrying.has(m.id)}
+                  >
+                    {t.retry}
+                  </button>
+                </div>
+              )}
             </li>
           );
         })}
@@ -108,18 +139,26 @@ export function MessageList({ messages, hasMore, loadingOlder, onLoadOlder, stic
   );
 }
 
+/**
+ * The delivery state of an outbound message: an icon, a tooltip, and the state's
+ * word as text for screen readers (and tests). A failure is spelled out below
+ * the bubble instead, with its reason and "Retry".
+ */
 function StateMark({ state, t }: { state: MessageState; t: Messages }): ReactNode {
-  const marks = {
-    pending: [Icons.clock, t.statePending],
+  const marks: Record<MessageState, readonly [() => ReactNode, string]> = {
+    queued: [Icons.clock, t.stateQueued],
     sent: [Icons.check, t.stateSent],
-    received: [Icons.checks, t.stateReceived],
+    acked: [Icons.check, t.stateAcked],
+    delivered: [Icons.checks, t.stateDelivered],
+    read: [Icons.checks, t.stateRead],
     failed: [Icons.alert, t.stateFailed],
-  } as const;
+    received: [Icons.checks, t.stateDelivered],
+  };
   const [Mark, label] = marks[state];
   return (
     <span className={`state state-${state}`} title={label}>
       <Mark />
-      <span className={state === 'failed' ? undefined : 'visually-hidden'}>{label}</span>
+      {state !== 'failed' && <span className="visually-hidden">{label}</span>}
     </span>
   );
 }

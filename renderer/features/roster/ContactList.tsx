@@ -1,64 +1,125 @@
-/** The "Contacts" list: online first, then by name; click or Enter opens the conversation. */
-import type { ReactNode } from 'react';
-import type { Contact } from '../../../preload/contract.ts';
-import { activateOnKey, useRoving } from '../../app/useRoving.ts';
+/**
+ * The "Contacts" list: one list for every account shown. With several, each
+ * account's contacts form a group named by its address (a heading, then
+ * role="group"), so every list item is still a contact named by its display
+ * name. Online first, then by name; click or Enter opens the conversation in
+ * that account. One Tab stop; arrows move across the groups.
+ */
+import { Fragment, useId, type ReactNode } from 'react';
+import type { AccountState, Contact } from '../../../preload/contract.ts';
+import { activateOnKey, useRoving, type Roving } from '../../app/useRoving.ts';
 import { Avatar, presenceClass, presenceText } from '../../app/ui.tsx';
 import { useI18n } from '../../i18n/index.ts';
+import { statusText, toneOf } from '../accounts/status.ts';
+import { conversationKey } from '../chat/useConversations.ts';
+import type { RosterGroup } from './useRoster.ts';
 
 interface Props {
-  contacts: readonly Contact[] | undefined;
+  groups: readonly RosterGroup[] | undefined;
+  accounts: ReadonlyMap<string, AccountState>;
+  /** Several accounts: a heading above each one's contacts. */
+  headings: boolean;
   selected: string | null;
-  onOpen: (jid: string) => void;
+  onOpen: (accountId: string, jid: string) => void;
 }
 
-export function ContactList({ contacts, selected, onOpen }: Props): ReactNode {
+export function ContactList({ groups, accounts, headings, selected, onOpen }: Props): ReactNode {
   const { t } = useI18n();
-  const roving = useRoving(contacts?.map((c) => c.jid) ?? [], selected);
+  const id = useId();
+  const keys = groups?.flatMap((g) => g.contacts.map((c) => conversationKey({ accountId: g.accountId, peer: c.jid })));
+  const roving = useRoving(keys ?? [], selected);
+  const total = keys?.length ?? 0;
 
   return (
     <section className="side-section">
       <h2 className="side-heading">
         {t.contacts}
-        {contacts !== undefined && contacts.length > 0 && <span className="count">{contacts.length}</span>}
+        {total > 0 && <span className="count">{total}</span>}
       </h2>
       <ul aria-label={t.contacts} className="items" onKeyDown={roving.onKeyDown}>
-        {contacts?.map((c) => {
-          const presence = presenceText(c.show, t);
-          return (
-            <li
+        {groups?.map((g, index) => {
+          const account = accounts.get(g.accountId);
+          const jid = account?.jid ?? g.accountId;
+          const items = g.contacts.map((c) => (
+            <ContactItem
               key={c.jid}
-              aria-label={c.name}
-              aria-description={`${c.jid}, ${presence}${c.status ? ` – ${c.status}` : ''}`}
-              aria-current={c.jid === selected ? 'true' : undefined}
-              className="item"
-              tabIndex={roving.tabIndex(c.jid)}
-              onFocus={() => {
-                roving.onFocus(c.jid);
+              contact={c}
+              itemKey={conversationKey({ accountId: g.accountId, peer: c.jid })}
+              accountJid={headings ? jid : undefined}
+              selected={selected}
+              roving={roving}
+              onOpen={() => {
+                onOpen(g.accountId, c.jid);
               }}
-              onClick={() => {
-                onOpen(c.jid);
-              }}
-              onKeyDown={activateOnKey(() => {
-                onOpen(c.jid);
-              })}
-            >
-              <Avatar name={c.name} jid={c.jid} show={c.show} />
-              <span className="item-text">
-                <span className="item-row">
-                  <span className="item-name">{c.name}</span>
-                  <span className={`presence presence-${presenceClass(c.show)}`}>{presence}</span>
-                </span>
-                <span className="item-sub">
-                  {c.jid}
-                  {c.status !== undefined && c.status !== '' && <span className="presence-status"> · {c.status}</span>}
-                </span>
-              </span>
+            />
+          ));
+          if (!headings) return <Fragment key={g.accountId}>{items}</Fragment>;
+          const headingId = `${id}-${String(index)}`;
+          return (
+            <li key={g.accountId} role="presentation" className="group">
+              <h3 id={headingId} className="group-heading">
+                <span
+                  className={`status-dot status-${account === undefined ? 'offline' : toneOf(account)}`}
+                  title={account === undefined ? undefined : statusText(account, t, Date.now())}
+                  aria-hidden="true"
+                />
+                <span className="group-jid">{jid}</span>
+              </h3>
+              <ul role="group" aria-labelledby={headingId} className="items">
+                {items}
+              </ul>
+              {g.contacts.length === 0 && <p className="group-empty">{t.noContacts}</p>}
             </li>
           );
         })}
       </ul>
-      {contacts === undefined && <p className="side-empty">{t.loading}</p>}
-      {contacts?.length === 0 && <p className="side-empty">{t.noContacts}</p>}
+      {groups === undefined && <p className="side-empty">{t.loading}</p>}
+      {groups !== undefined && total === 0 && !headings && <p className="side-empty">{t.noContacts}</p>}
     </section>
+  );
+}
+
+interface ItemProps {
+  contact: Contact;
+  itemKey: string;
+  /** Several accounts: the account it belongs to, for screen readers. */
+  accountJid: string | undefined;
+  selected: string | null;
+  roving: Roving;
+  onOpen: () => void;
+}
+
+function ContactItem({ contact: c, itemKey, accountJid, selected, roving, onOpen }: ItemProps): ReactNode {
+  const { t } = useI18n();
+  const presence = presenceText(c.show, t);
+  const description = [c.jid, presence, c.status, accountJid === undefined ? '' : t.viaAccount(accountJid)]
+    .filter(Boolean)
+    .join(', ');
+  return (
+    <li
+      data-roving=""
+      aria-label={c.name}
+      aria-description={description}
+      aria-current={itemKey === selected ? 'true' : undefined}
+      className="item"
+      tabIndex={roving.tabIndex(itemKey)}
+      onFocus={() => {
+        roving.onFocus(itemKey);
+      }}
+      onClick={onOpen}
+      onKeyDown={activateOnKey(onOpen)}
+    >
+      <Avatar name={c.name} jid={c.jid} show={c.show} />
+      <span className="item-text">
+        <span className="item-row">
+          <span className="item-name">{c.name}</span>
+          <span className={`presence presence-${presenceClass(c.show)}`}>{presence}</span>
+        </span>
+        <span className="item-sub">
+          {c.jid}
+          {c.status !== undefined && c.status !== '' && <span className="presence-status"> · {c.status}</span>}
+        </span>
+      </span>
+    </li>
   );
 }

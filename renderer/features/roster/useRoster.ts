@@ -1,4 +1,7 @@
-/** One account's contacts: `roster.list`, kept live by `roster.updated`. Online first, then by name. */
+/**
+ * The contacts of several accounts: `roster.list` for each, kept live by
+ * `roster.updated`. Per account: online first, then by name.
+ */
 import { useMemo } from 'react';
 import type { Contact } from '../../../preload/contract.ts';
 import { useClient } from '../../app/core.ts';
@@ -14,33 +17,63 @@ function unknownPresence(contact: Contact): Contact {
   return c;
 }
 
-export function useRoster(accountId: string, online: boolean): { contacts: Contact[] | undefined; error: unknown } {
+export interface RosterSource {
+  accountId: string;
+  online: boolean;
+}
+
+export interface RosterGroup {
+  accountId: string;
+  contacts: Contact[];
+}
+
+type Rosters = ReadonlyMap<string, ReadonlyMap<string, Contact>>;
+
+export function useRosters(sources: readonly RosterSource[]): { groups: RosterGroup[] | undefined; error: unknown } {
   const client = useClient();
   const { compare } = useI18n();
-  const { data, error } = useLive<ReadonlyMap<string, Contact>>(
-    `roster:${accountId}`,
+  const ids = sources.map((s) => s.accountId);
+  const { data, error } = useLive<Rosters>(
+    `rosters:${ids.join('\n')}`,
     async () => {
-      const { contacts } = await client.call('roster.list', { accountId });
-      return new Map(contacts.map((c) => [c.jid, c]));
+      // One account's failure (e.g. removed meanwhile) must not hide the others.
+      const lists = await Promise.all(
+        ids.map((accountId) =>
+          client.call('roster.list', { accountId }).then(
+            ({ contacts }) => contacts,
+            () => [],
+          ),
+        ),
+      );
+      return new Map(ids.map((id, i) => [id, new Map((lists[i] ?? []).map((c) => [c.jid, c]))]));
     },
     (apply) =>
       client.on('roster.updated', (event) => {
-        if (event.accountId !== accountId) return;
-        apply((map) => {
-          const next = new Map(map);
+        if (!ids.includes(event.accountId)) return;
+        apply((rosters) => {
+          const next = new Map(rosters.get(event.accountId));
           for (const jid of event.removed) next.delete(jid);
           for (const c of event.contacts) next.set(c.jid, c);
-          return next;
+          return new Map(rosters).set(event.accountId, next);
         });
       }),
+    { keepWhileLoading: true },
   );
-  const contacts = useMemo(
-    () =>
-      data &&
-      [...data.values()]
-        .map((c) => (online ? c : unknownPresence(c)))
+  // Keys (addresses never hold a line break) keep the memo stable across renders.
+  const idsKey = ids.join('\n');
+  const onlineKey = sources
+    .filter((s) => s.online)
+    .map((s) => s.accountId)
+    .join('\n');
+  const groups = useMemo(() => {
+    if (data === undefined) return undefined;
+    const online = new Set(onlineKey.split('\n'));
+    return (idsKey === '' ? [] : idsKey.split('\n')).map((accountId) => ({
+      accountId,
+      contacts: [...(data.get(accountId)?.values() ?? [])]
+        .map((c) => (online.has(accountId) ? c : unknownPresence(c)))
         .sort((a, b) => Number(isOnline(b)) - Number(isOnline(a)) || compare(a.name, b.name) || compare(a.jid, b.jid)),
-    [data, online, compare],
-  );
-  return { contacts, error };
+    }));
+  }, [data, idsKey, onlineKey, compare]);
+  return { groups, error };
 }

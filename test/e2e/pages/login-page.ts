@@ -1,5 +1,6 @@
 /** The sign-in form, by its accessible names (the UI contract). */
 import type { Locator, Page } from '@playwright/test';
+import { CertificatePanel } from './certificate-panel.ts';
 
 export class LoginPage {
   readonly address: Locator;
@@ -7,6 +8,12 @@ export class LoginPage {
   readonly server: Locator;
   readonly signIn: Locator;
   readonly alert: Locator;
+  readonly rememberPassword: Locator;
+  readonly createAccount: Locator;
+  readonly cancel: Locator;
+  /** "Connecting…" while a sign-in is under way. */
+  readonly connecting: Locator;
+  readonly certificate: CertificatePanel;
 
   readonly page: Page;
 
@@ -17,6 +24,11 @@ export class LoginPage {
     this.server = page.getByRole('textbox', { name: 'Server' });
     this.signIn = page.getByRole('button', { name: 'Sign in' });
     this.alert = page.getByRole('alert');
+    this.rememberPassword = page.getByRole('checkbox', { name: 'Remember password' });
+    this.createAccount = page.getByRole('button', { name: 'Create account' });
+    this.cancel = page.getByRole('button', { name: 'Cancel', exact: true });
+    this.connecting = page.getByRole('status').filter({ hasText: 'Connecting…' });
+    this.certificate = new CertificatePanel(page);
   }
 
   async signInAs(jid: string, password: string, server: string): Promise<void> {

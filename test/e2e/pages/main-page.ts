@@ -1,5 +1,6 @@
 /** Roster, conversations and the open conversation, by their accessible names. */
 import type { Locator, Page } from '@playwright/test';
+import { AccountsDialog } from './accounts-dialog.ts';
 
 export class MainPage {
   readonly contacts: Locator;
@@ -7,6 +8,12 @@ export class MainPage {
   readonly messages: Locator;
   readonly composer: Locator;
   readonly send: Locator;
+  /** The sidebar header's button that opens the "Accounts" dialog. */
+  readonly accountsButton: Locator;
+  /** The sidebar header's overall status line. */
+  readonly accountStatus: Locator;
+  /** Per-account notices under the header (errors, "Sign in", "Reconnect now"). */
+  readonly notices: Locator;
 
   readonly page: Page;
 
@@ -17,6 +24,33 @@ export class MainPage {
     this.messages = page.getByRole('list', { name: 'Messages' });
     this.composer = page.getByRole('textbox', { name: 'Message' });
     this.send = page.getByRole('button', { name: 'Send' });
+    this.accountsButton = page.getByRole('button', { name: 'Accounts', exact: true });
+    this.accountStatus = page.locator('.account').getByRole('status');
+    this.notices = page.getByRole('list', { name: 'Account problems' });
+  }
+
+  async openAccounts(): Promise<AccountsDialog> {
+    await this.accountsButton.click();
+    const dialog = new AccountsDialog(this.page);
+    await dialog.dialog.waitFor();
+    return dialog;
+  }
+
+  /** With several accounts, contacts are grouped by account address. */
+  contactOf(accountJid: string, name: string): Locator {
+    return this.contacts
+      .getByRole('group', { name: accountJid, exact: true })
+      .getByRole('listitem', { name, exact: true });
+  }
+
+  /** A conversation of one account (each item carries its account's address). */
+  conversationOf(accountJid: string, name: string): Locator {
+    return this.conversation(name).filter({ hasText: accountJid });
+  }
+
+  /** The notice about one account under the sidebar header. */
+  notice(accountJid: string): Locator {
+    return this.notices.getByRole('listitem', { name: accountJid, exact: true });
   }
 
   contact(name: string): Locator {
