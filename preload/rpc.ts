@@ -39,10 +39,13 @@ export interface FramePort {
 /** An error answered by the core, with the contract's error code. */
 export class RpcError extends Error {
   readonly code: ErrorInfo['code'];
+  /** For certificate errors: the certificate the server presented. */
+  readonly certificate: ErrorInfo['certificate'];
   constructor(info: ErrorInfo) {
     super(info.message);
     this.name = 'RpcError';
     this.code = info.code;
+    this.certificate = info.certificate;
   }
 }
 

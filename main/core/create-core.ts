@@ -52,6 +52,8 @@ export function createCore(options: CoreOptions): Promise<Core> {
   const store = createAccountStore(dataDir, log);
   const secrets = options.secrets ?? createMemorySecretStore();
   const accounts = new Map<string, Account>();
+  /** Accounts whose first sign-in has not succeeded yet (not listed, not saved). */
+  const pending = new Map<string, Account>();
   const registration = createRegistrationService({
     log,
     ...(options.resolveSrv ? { resolveSrv: options.resolveSrv } : {}),
@@ -108,10 +110,26 @@ export function createCore(options: CoreOptions): Promise<Core> {
     const target =
       existing ?? newAccount({ jid, server: server ?? '', enabled: true, rememberPassword: rememberPassword ?? false });
     if (existing && server !== undefined) existing.setServer(server);
+    if (!existing) pending.set(target.id, target);
     const state = await target.signIn(password, rememberPassword);
     // Known from the first successful sign-in on; the password is never stored here.
+    pending.delete(target.id);
     accounts.set(target.id, target);
     persist();
+    return state;
+  };
+
+  /** Trusting a certificate may happen at an account's first sign-in, before it is known. */
+  const trust = async (accountId: string, fingerprint256: string): Promise<AccountState> => {
+    const id = parse(accountId)?.bare ?? accountId;
+    const candidate = accounts.get(id) ?? pending.get(id);
+    if (!candidate) throw new CoreError('not-found', `No account ${accountId}.`);
+    const state = await candidate.trustCertificate(fingerprint256);
+    if (!accounts.has(candidate.id) && state.status === 'online') {
+      pending.delete(candidate.id);
+      accounts.set(candidate.id, candidate);
+      persist();
+    }
     return state;
   };
 
@@ -126,7 +144,7 @@ export function createCore(options: CoreOptions): Promise<Core> {
     'account.reconnect': ({ accountId }) => account(accountId).reconnect(),
     'account.update': ({ accountId, server, enabled, rememberPassword }) =>
       account(accountId).update({ server, enabled, rememberPassword }),
-    'account.trustCertificate': ({ accountId, fingerprint256 }) => account(accountId).trustCertificate(fingerprint256),
+    'account.trustCertificate': ({ accountId, fingerprint256 }) => trust(accountId, fingerprint256),
     'account.remove': async ({ accountId }) => {
       const target = account(accountId);
       await target.remove();

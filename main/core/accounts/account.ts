@@ -428,6 +428,7 @@ export class Account {
     }
     this.#lastHeard = this.#now();
     if (outcome === 'online') {
+      this.#clearPresence(); // the server sends everyone's presence again after ours
       await this.#loadRoster(stream);
       await stream.entity.send(buildAvailable());
       if (!this.#active && stream.features.csi) await stream.entity.send(xml('inactive', { xmlns: NS_CSI }));
@@ -658,7 +659,7 @@ export class Account {
   /** The connection dropped while online: stop, or wait and reconnect (resuming if we can). */
   #onLost(condition: string | undefined): void {
     this.#clearTimers();
-    this.#clearPresence();
+    // Presence is kept: a resumed session gets no presence again. A new session starts afresh.
     const generation = this.#generation;
     if (condition === 'conflict') {
       void this.#fail(
