@@ -6,13 +6,11 @@
  *  - two accounts at once, each conversation labelled with and answered from its account;
  *  - delivery states: queued while offline, then sent, delivered, read; failed, then retried.
  *
- * Not here: a resource conflict (another client taking over our session). Provoking one
- * needs a second client binding the exact random resource the core chose, which the UI
- * never shows; the core's integration test (test/integration/staying-connected.test.ts)
- * covers it, and the UI side is the same error notice as any other 'error' status.
+ *  - a resource conflict: another client binding our (random) resource, which a contact
+ *    learns from our presence, takes the session over; Parley says so and does not fight.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { xml } from '@xmpp/client';
+import { client, xml } from '@xmpp/client';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -130,6 +128,41 @@ test.describe('connection failures', () => {
     await login.signInAs('alice@localhost', 'alice-e2e-pw', '127.0.0.1:1');
     await expect(login.alert).toContainText(/refused.*127\.0\.0\.1:1/iu);
     await expectNoRetry(login, /127\.0\.0\.1:1/iu);
+  });
+});
+
+test.describe('a resource conflict', () => {
+  test('another client taking over the session is explained, and not fought', async ({ browser }, testInfo) => {
+    const { server, bob } = need();
+    const { page } = await freshApp(testInfo, browser);
+    await new LoginPage(page).signInAs('carol@localhost', 'carol-e2e-pw', server.server);
+    await expect(new MainPage(page).contact('Bob')).toBeVisible();
+    // Bob, a contact, sees Carol's full address (with Parley's random resource) in her presence.
+    const presence = await bob.waitFor(
+      (st) =>
+        st.is('presence') && String(st.attrs['from']).startsWith('carol@localhost/') && st.attrs['type'] === undefined,
+      10_000,
+    );
+    const resource = String(presence.attrs['from']).split('/')[1] ?? '';
+    const intruder = client({
+      service: `xmpp://${server.server}`,
+      domain: 'localhost',
+      username: 'carol',
+      password: 'carol-e2e-pw',
+      resource,
+    });
+    intruder.reconnect.stop();
+    intruder.on('error', () => undefined);
+    await intruder.start();
+    try {
+      const notice = page.getByRole('alert').filter({ hasText: /another client/iu });
+      await expect(notice.first()).toBeVisible();
+      await page.screenshot({ path: path.join(shots, 'accounts-conflict.png') });
+      await page.waitForTimeout(3000);
+      await expect(notice.first()).toBeVisible(); // no reconnect loop took over
+    } finally {
+      await intruder.stop().catch(() => undefined);
+    }
   });
 });
 
