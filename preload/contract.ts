@@ -218,6 +218,8 @@ export const commands = {
         server: ServerOverride.optional(),
         enabled: z.boolean().optional(),
         rememberPassword: z.boolean().optional(),
+        /** The user accepts the weaker sign-in the server now offers (after 'auth-downgrade'), and connects. */
+        allowWeakerSignIn: z.literal(true).optional(),
       })
       .strict(),
     output: AccountState,

@@ -142,8 +142,8 @@ export function createCore(options: CoreOptions): Promise<Core> {
     'account.signIn': ({ jid, password, server, rememberPassword }) => signIn(jid, password, server, rememberPassword),
     'account.signOut': ({ accountId }) => account(accountId).signOut(),
     'account.reconnect': ({ accountId }) => account(accountId).reconnect(),
-    'account.update': ({ accountId, server, enabled, rememberPassword }) =>
-      account(accountId).update({ server, enabled, rememberPassword }),
+    'account.update': ({ accountId, server, enabled, rememberPassword, allowWeakerSignIn }) =>
+      account(accountId).update({ server, enabled, rememberPassword, allowWeakerSignIn }),
     'account.trustCertificate': ({ accountId, fingerprint256 }) => trust(accountId, fingerprint256),
     'account.remove': async ({ accountId }) => {
       const target = account(accountId);

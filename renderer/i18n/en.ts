@@ -71,6 +71,8 @@ export const en = {
   noAccounts: 'No accounts.',
   enabled: 'Enabled',
   reconnectNow: 'Reconnect now',
+  /** After 'auth-downgrade': the user knowingly accepts the weaker sign-in. */
+  allowWeakerSignIn: 'Allow weaker sign-in',
   edit: 'Edit',
   remove: 'Remove…',
   addAccount: 'Add account',

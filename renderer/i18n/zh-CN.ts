@@ -58,6 +58,7 @@ export const zhCN: Messages = {
   noAccounts: '没有账号。',
   enabled: '启用',
   reconnectNow: '立即重新连接',
+  allowWeakerSignIn: '允许较弱的登录方式',
   edit: '编辑',
   remove: '移除…',
   addAccount: '添加账号',

@@ -218,7 +218,15 @@ export class Account {
     server?: string | undefined;
     enabled?: boolean | undefined;
     rememberPassword?: boolean | undefined;
+    allowWeakerSignIn?: boolean | undefined;
   }): Promise<AccountState> {
+    if (change.allowWeakerSignIn) {
+      // The user decided: forget the stronger mechanism used before, and try again.
+      this.#updateConfig({ lastMechanism: undefined });
+      await this.#disconnect();
+      if (this.#password !== undefined && this.#config.enabled) void this.#connect(++this.#generation, false);
+      return this.state;
+    }
     const serverChanged = change.server !== undefined && change.server.trim() !== this.#config.server;
     this.#updateConfig({
       ...(change.server !== undefined ? { server: change.server.trim() } : {}),

@@ -149,6 +149,19 @@ function Notice({ account, now, named, put, onSignIn, onReview }: NoticeProps): 
       });
   };
 
+  const allowWeaker = (): void => {
+    setBusy(true);
+    setFailure(null);
+    client
+      .call('account.update', { accountId: account.id, allowWeakerSignIn: true })
+      .then(put, (err: unknown) => {
+        setFailure(errorText(err, t));
+      })
+      .finally(() => {
+        setBusy(false);
+      });
+  };
+
   const alarming = account.status === 'error';
   return (
     <li className={`notice ${alarming ? 'notice-error' : 'notice-info'}`} aria-label={account.jid}>
@@ -181,6 +194,11 @@ function Notice({ account, now, named, put, onSignIn, onReview }: NoticeProps): 
         {canReconnect(account) && (
           <button type="button" className="button secondary small" onClick={reconnect} disabled={busy}>
             {t.reconnectNow}
+          </button>
+        )}
+        {account.status === 'error' && account.error?.code === 'auth-downgrade' && account.hasPassword && (
+          <button type="button" className="button secondary small" onClick={allowWeaker} disabled={busy}>
+            {t.allowWeakerSignIn}
           </button>
         )}
       </div>
