@@ -73,6 +73,8 @@ export interface AccountDeps {
 const NS_PING = 'urn:xmpp:ping';
 const NS_CSI = 'urn:xmpp:csi:0';
 const NS_SM = 'urn:xmpp:sm:3';
+/** How often, at most, the XEP-0198 handled-count is persisted while messages arrive. */
+const SESSION_SAVE_MS = 1000;
 /** A connection that stays up this long resets the backoff. */
 const STABLE_MS = 60_000;
 /** Failures that another attempt cannot fix: the user must act. */
@@ -117,6 +119,7 @@ export class Account {
   #active = true;
   /** The stream resumes a session persisted by an earlier process (its unacked queue is unknown). */
   #restored = false;
+  #sessionSavedAt = 0;
   /** When the server was last heard from (any element). */
   #lastHeard = 0;
 
@@ -392,8 +395,10 @@ export class Account {
     this.#scheduleRetry(generation, info);
   }
 
-  #scheduleRetry(generation: number, error: AccountState['error']): void {
-    const delay = this.#backoff.next();
+  /** `firstAtOnce`: after losing a stable connection, the first attempt needs no wait (a resumable session is short-lived). */
+  #scheduleRetry(generation: number, error: AccountState['error'], firstAtOnce = false): void {
+    const backoff = this.#backoff.next();
+    const delay = firstAtOnce && this.#backoff.attempt === 1 ? 0 : backoff;
     this.#nextRetryAt = this.#now() + delay;
     this.#setStatus('waiting', error);
     this.#retryTimer = setTimeout(() => {
@@ -464,11 +469,19 @@ export class Account {
     void this.#pump(resend);
   }
 
-  /** Persists the XEP-0198 session (id, stanzas handled) for a resumption after a crash. */
-  #saveSession(stream: Stream): void {
+  /**
+   * Persists the XEP-0198 session (id, stanzas handled) for a resumption after a crash. While
+   * messages stream in, the count is saved at most every SESSION_SAVE_MS: a stale (lower)
+   * count only makes the server repeat a few stanzas on resumption, which identity de-duplicates.
+   */
+  #saveSession(stream: Stream, force = true): void {
     const sm = stream.sm;
-    if (sm?.enabled && sm.id)
-      this.#deps.repos.sessions.save(this.id, { smId: sm.id, inbound: sm.inbound }, this.#now());
+    const now = this.#now();
+    if (!force && now - this.#sessionSavedAt < SESSION_SAVE_MS) return;
+    if (sm?.enabled && sm.id) {
+      this.#deps.repos.sessions.save(this.id, { smId: sm.id, inbound: sm.inbound }, now);
+      this.#sessionSavedAt = now;
+    }
   }
 
   /** Sends the outbox (and `resend` first, merged in id order) while online. */
@@ -620,6 +633,16 @@ export class Account {
       this.#applyRoster(parseRosterQuery(ctx.element));
       return true;
     });
+    stream.entity.on('connect', () => {
+      // XMPP is chatty request/response: Nagle's algorithm with delayed ACKs stalls each
+      // round trip by tens of milliseconds.
+      const socket = (
+        stream.entity as {
+          socket?: { setNoDelay?: (on: boolean) => void; socket?: { setNoDelay?: (on: boolean) => void } } | null;
+        }
+      ).socket;
+      (socket?.setNoDelay ? socket : socket?.socket)?.setNoDelay?.(true);
+    });
     stream.entity.on('element', (element: Element) => {
       this.#lastHeard = this.#now();
       // Resuming a crashed predecessor's session: its outbound queue died with it, so take the
@@ -691,8 +714,7 @@ export class Account {
     }
     const message = condition ? `Connection lost: the server closed the stream (${condition}).` : 'Connection lost.';
     this.#deps.log.warn('account', `${this.id}: ${message}`);
-    // The first retry comes quickly (a resumable session is short-lived); later ones back off.
-    this.#scheduleRetry(generation, { code: 'network', message });
+    this.#scheduleRetry(generation, { code: 'network', message }, true);
   }
 
   #onStanza(stream: Stream, stanza: Element): void {
@@ -709,7 +731,7 @@ export class Account {
       }
       if (parsed.kind !== 'chat') return;
       this.#receive(parsed.message);
-      this.#saveSession(stream);
+      this.#saveSession(stream, false);
       this.#sendReceipt(stream, stanza, parsed.message);
     } else if (stanza.is('presence')) {
       const update = parsePresence(stanza);

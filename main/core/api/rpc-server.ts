@@ -95,6 +95,7 @@ export function createRpcServer(handlers: Handlers, log: Logger): RpcServer {
       };
     },
     emit(name, payload) {
+      if (sessions.size === 0) return; // nobody listens: skip the validation and serialisation
       const checked = events[name].safeParse(payload);
       if (!checked.success) {
         log.error('rpc', `refusing invalid ${name} event`, checked.error.message);
