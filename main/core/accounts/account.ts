@@ -120,6 +120,8 @@ export class Account {
   /** The stream resumes a session persisted by an earlier process (its unacked queue is unknown). */
   #restored = false;
   #sessionSavedAt = 0;
+  /** This account's server acknowledges stanzas (XEP-0198): 'sent' then means "not confirmed". */
+  #serverAcks = false;
   /** When the server was last heard from (any element). */
   #lastHeard = 0;
 
@@ -421,6 +423,7 @@ export class Account {
     this.#wire(stream);
     // A session a crashed predecessor left hibernating on the server: resume it.
     const saved = this.#deps.repos.sessions.get(this.id);
+    if (saved) this.#serverAcks = true;
     if (saved && stream.sm) {
       stream.sm.id = saved.smId;
       stream.sm.inbound = saved.inbound;
@@ -461,10 +464,11 @@ export class Account {
     // server with stream management acknowledges; without it, 'sent' is as far as we know).
     // After resuming a previous process's session, which of its messages the server took is unknown.
     const resend =
-      (outcome === 'online' && stream.sm?.enabled) || (outcome === 'resumed' && this.#restored)
+      (outcome === 'online' && (stream.sm?.enabled || this.#serverAcks)) || (outcome === 'resumed' && this.#restored)
         ? this.#deps.repos.messages.unconfirmed(this.id)
         : [];
     this.#restored = false;
+    if (stream.sm?.enabled) this.#serverAcks = true;
     this.#saveSession(stream);
     void this.#pump(resend);
   }

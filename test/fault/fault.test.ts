@@ -1,6 +1,12 @@
 /**
  * The delivery guarantee under faults: no message lost, none duplicated, none reordered.
  *
+ * Not yet part of `npm test` (run it with `npm run test:fault`): it passes in most runs but
+ * fails in some seeds, where Prosody 0.12 refuses a resumption cut mid-negotiation and the
+ * next session replaces the hibernating one, losing what the server had queued in it (or
+ * delivering it late, out of order). The fix — catching up from the server archive (MAM)
+ * on every new session — belongs with the archive work; this test goes into `npm test` then.
+ *
  * Two cores, each in its own web-host process (driven over WebSocket with the contract's
  * client, as the browser renderer is), alice (core A) and bob (core B), both connected to a
  * real Prosody through fault proxies of our own. 1,000 messages each way, interleaved and
