@@ -73,8 +73,6 @@ export interface AccountDeps {
 const NS_PING = 'urn:xmpp:ping';
 const NS_CSI = 'urn:xmpp:csi:0';
 const NS_SM = 'urn:xmpp:sm:3';
-/** How often, at most, the XEP-0198 handled-count is persisted while messages arrive. */
-const SESSION_SAVE_MS = 1000;
 /** A connection that stays up this long resets the backoff. */
 const STABLE_MS = 60_000;
 /** Failures that another attempt cannot fix: the user must act. */
@@ -119,7 +117,6 @@ export class Account {
   #active = true;
   /** The stream resumes a session persisted by an earlier process (its unacked queue is unknown). */
   #restored = false;
-  #sessionSavedAt = 0;
   /** This account's server acknowledges stanzas (XEP-0198): 'sent' then means "not confirmed". */
   #serverAcks = false;
   /** When the server was last heard from (any element). */
@@ -339,7 +336,8 @@ export class Account {
     const jid = parse(this.#config.jid);
     if (password === undefined || !jid) return;
     this.#nextRetryAt = undefined;
-    this.#setStatus('connecting');
+    // A reconnect keeps saying why the connection is being re-established.
+    this.#setStatus('connecting', explicit ? undefined : this.#error);
     let endpoints: Endpoint[];
     try {
       endpoints = this.#config.server
@@ -474,18 +472,16 @@ export class Account {
   }
 
   /**
-   * Persists the XEP-0198 session (id, stanzas handled) for a resumption after a crash. While
-   * messages stream in, the count is saved at most every SESSION_SAVE_MS: a stale (lower)
-   * count only makes the server repeat a few stanzas on resumption, which identity de-duplicates.
+   * Persists the XEP-0198 session (id, stanzas handled) for a resumption after a crash.
+   * `inbound` must never be lower than a count already acknowledged to the server (Prosody
+   * refuses such a resumption) nor higher than what is stored: so it is saved when the
+   * session starts and right before each <a/> leaves (see #wire), when every stanza it
+   * counts has been stored.
    */
-  #saveSession(stream: Stream, force = true): void {
+  #saveSession(stream: Stream, inbound = stream.sm?.inbound): void {
     const sm = stream.sm;
-    const now = this.#now();
-    if (!force && now - this.#sessionSavedAt < SESSION_SAVE_MS) return;
-    if (sm?.enabled && sm.id) {
-      this.#deps.repos.sessions.save(this.id, { smId: sm.id, inbound: sm.inbound }, now);
-      this.#sessionSavedAt = now;
-    }
+    if (sm?.enabled && sm.id && inbound !== undefined)
+      this.#deps.repos.sessions.save(this.id, { smId: sm.id, inbound }, this.#now());
   }
 
   /** Sends the outbox (and `resend` first, merged in id order) while online. */
@@ -637,6 +633,13 @@ export class Account {
       this.#applyRoster(parseRosterQuery(ctx.element));
       return true;
     });
+    // Persist the handled-count before each XEP-0198 acknowledgement leaves (xmpp.js sends
+    // them through entity.send).
+    const send = stream.entity.send.bind(stream.entity);
+    stream.entity.send = (element: Element) => {
+      if (element.is('a', NS_SM)) this.#saveSession(stream, Number(element.attrs['h']));
+      return send(element);
+    };
     stream.entity.on('connect', () => {
       // XMPP is chatty request/response: Nagle's algorithm with delayed ACKs stalls each
       // round trip by tens of milliseconds.
@@ -735,7 +738,6 @@ export class Account {
       }
       if (parsed.kind !== 'chat') return;
       this.#receive(parsed.message);
-      this.#saveSession(stream, false);
       this.#sendReceipt(stream, stanza, parsed.message);
     } else if (stanza.is('presence')) {
       const update = parsePresence(stanza);

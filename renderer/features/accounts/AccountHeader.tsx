@@ -36,6 +36,7 @@ export function AccountHeader({ accounts, onOpenAccounts, onSignIn, put }: Props
       a.enabled &&
       (a.status === 'error' ||
         a.status === 'waiting' ||
+        (a.status === 'connecting' && a.error !== undefined) ||
         (a.status === 'offline' && (needsPassword(a) || canReconnect(a)))),
   );
   const reviewed = accounts.find((a) => a.id === reviewing);
@@ -131,7 +132,7 @@ function Notice({ account, now, named, put, onSignIn, onReview }: NoticeProps): 
   else if (problem === 'untrusted') text = t.certUntrustedTitle;
   else if (account.status === 'error') text = errorMessage(account, t);
   else if (password) text = t.passwordNeeded;
-  else if (account.status === 'waiting') {
+  else if (account.status === 'waiting' || (account.status === 'connecting' && account.error !== undefined)) {
     const status = statusText(account, t, now);
     text = account.error === undefined ? status : `${errorMessage(account, t)} ${status}.`;
   } else text = statusText(account, t, now);
