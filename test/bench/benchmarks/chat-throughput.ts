@@ -29,7 +29,7 @@ import { createLogger } from '../../../main/core/log.ts';
 import type { ProsodyServer } from '../../../main/devserver/prosody.ts';
 import { startTestServer } from '../../support/server.ts';
 import { startBareClient, stopBareClient } from '../support/bare-client.ts';
-import { Cleanup } from '../support/cleanup.ts';
+import { withCleanup, type Cleanup } from '../support/cleanup.ts';
 import { Counter } from '../support/counter.ts';
 import { cpuSince, pidFromFile, sampleCpu } from '../support/cpu.ts';
 import { pump } from '../support/pump.ts';
@@ -121,20 +121,8 @@ async function assertNoRateLimits(srv: ProsodyServer): Promise<void> {
     throw new Error('the throwaway Prosody has mod_limits enabled: figures would measure its rate limit');
 }
 
-async function measure(ctx: BenchContext): Promise<BenchResult> {
-  const cleanup = new Cleanup();
-  let result: BenchResult | undefined;
-  let failure: Error | undefined;
-  try {
-    result = await measureWith(ctx, cleanup);
-  } catch (err) {
-    failure = err instanceof Error ? err : new Error(String(err));
-  }
-  const errors = await cleanup.closeAll();
-  for (const err of errors) ctx.note(`cleanup: ${err.message}`);
-  if (failure !== undefined) throw failure;
-  if (errors.length > 0 || !result) throw new Error('could not shut everything down');
-  return result;
+function measure(ctx: BenchContext): Promise<BenchResult> {
+  return withCleanup(ctx, (cleanup) => measureWith(ctx, cleanup));
 }
 
 async function measureWith(ctx: BenchContext, cleanup: Cleanup): Promise<BenchResult> {

@@ -22,7 +22,7 @@ import { createCore } from '../../../main/core/create-core.ts';
 import { createLogger } from '../../../main/core/log.ts';
 import { startTestServer } from '../../support/server.ts';
 import { timeBareLogin } from '../support/bare-login.ts';
-import { Cleanup } from '../support/cleanup.ts';
+import { withCleanup, type Cleanup } from '../support/cleanup.ts';
 import { SERVER_NAGLE_OPTION, serverNagle } from '../support/server-nagle.ts';
 import { formatFigure, median } from '../support/stats.ts';
 import { defineBenchmark, UsageError, type BenchContext, type BenchResult } from '../types.ts';
@@ -47,20 +47,8 @@ function nonNegativeInt(ctx: BenchContext, name: string, fallback: number): numb
   return n;
 }
 
-async function measure(ctx: BenchContext): Promise<BenchResult> {
-  const cleanup = new Cleanup();
-  let result: BenchResult | undefined;
-  let failure: Error | undefined;
-  try {
-    result = await measureWith(ctx, cleanup);
-  } catch (err) {
-    failure = err instanceof Error ? err : new Error(String(err));
-  }
-  const errors = await cleanup.closeAll();
-  for (const err of errors) ctx.note(`cleanup: ${err.message}`);
-  if (failure !== undefined) throw failure;
-  if (errors.length > 0 || !result) throw new Error('could not shut everything down');
-  return result;
+function measure(ctx: BenchContext): Promise<BenchResult> {
+  return withCleanup(ctx, (cleanup) => measureWith(ctx, cleanup));
 }
 
 async function measureWith(ctx: BenchContext, cleanup: Cleanup): Promise<BenchResult> {

@@ -27,7 +27,7 @@ import { createLogger } from '../../../main/core/log.ts';
 import { startFaultProxy } from '../../support/fault-proxy.ts';
 import { startTestServer } from '../../support/server.ts';
 import { startBareClient, stopBareClient } from '../support/bare-client.ts';
-import { Cleanup } from '../support/cleanup.ts';
+import { withCleanup, type Cleanup } from '../support/cleanup.ts';
 import { SERVER_NAGLE_OPTION, serverNagle } from '../support/server-nagle.ts';
 import { formatFigure, median } from '../support/stats.ts';
 import { defineBenchmark, type BenchContext, type BenchResult } from '../types.ts';
@@ -55,20 +55,8 @@ const spread = (values: readonly number[]) => {
   return `median ${formatFigure(median(sorted))} ms (min ${formatFigure(sorted[0] ?? NaN)}, max ${formatFigure(sorted.at(-1) ?? NaN)}; n=${String(sorted.length)})`;
 };
 
-async function measure(ctx: BenchContext): Promise<BenchResult> {
-  const cleanup = new Cleanup();
-  let result: BenchResult | undefined;
-  let failure: Error | undefined;
-  try {
-    result = await measureWith(ctx, cleanup);
-  } catch (err) {
-    failure = err instanceof Error ? err : new Error(String(err));
-  }
-  const errors = await cleanup.closeAll();
-  for (const err of errors) ctx.note(`cleanup: ${err.message}`);
-  if (failure !== undefined) throw failure;
-  if (errors.length > 0 || !result) throw new Error('could not shut everything down');
-  return result;
+function measure(ctx: BenchContext): Promise<BenchResult> {
+  return withCleanup(ctx, (cleanup) => measureWith(ctx, cleanup));
 }
 
 async function measureWith(ctx: BenchContext, cleanup: Cleanup): Promise<BenchResult> {

@@ -34,3 +34,26 @@ export class Cleanup {
     return errors;
   }
 }
+
+/**
+ * Runs `measure` with a Cleanup, closes everything it registered whatever happens, and
+ * reports cleanup errors: a benchmark that cannot shut down cleanly has failed.
+ */
+export async function withCleanup<T>(
+  ctx: { note(line: string): void },
+  measure: (cleanup: Cleanup) => Promise<T>,
+): Promise<T> {
+  const cleanup = new Cleanup();
+  let result: T | undefined;
+  let failure: Error | undefined;
+  try {
+    result = await measure(cleanup);
+  } catch (err) {
+    failure = err instanceof Error ? err : new Error(String(err));
+  }
+  const errors = await cleanup.closeAll();
+  for (const err of errors) ctx.note(`cleanup: ${err.message}`);
+  if (failure !== undefined) throw failure;
+  if (errors.length > 0 || result === undefined) throw new Error('could not shut everything down');
+  return result;
+}
