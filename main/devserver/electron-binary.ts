@@ -1,6 +1,6 @@
 /**
  * Where the Electron binary is, if it is installed. Electron downloads its
- * binary lazily on the first require('electron'), which cannot work on a
+ * binary lazily the first time its package is loaded, which cannot work on a
  * machine without internet: look for it without triggering that.
  */
 import { existsSync, readFileSync } from 'node:fs';

@@ -6,13 +6,12 @@
  * functions themselves, then through the core's handlers once they are wired.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import type { ProsodyServer } from '../../main/devserver/prosody.ts';
 import { createRegistrationService, type RegistrationService } from '../../main/core/accounts/registration.ts';
 import { silentLogger } from '../../main/core/log.ts';
 import { createStream, type XmppStream } from '../../main/core/xmpp/entity.ts';
 import { changePassword, deleteAccount } from '../../main/core/xmpp/register.ts';
-import type { CommandName } from '../../preload/contract.ts';
 import { CAPTCHA_ANSWER, startCaptchaServer } from '../support/captcha-server.ts';
 import { startTestServer } from '../support/server.ts';
 import { startCore, type TestCore } from '../support/core.ts';
@@ -162,19 +161,6 @@ describe('core handlers against Prosody: register.*, account.changePassword, acc
   let server: ProsodyServer;
   let core: TestCore;
 
-  /** Until the composition root wires a handler, its test skips and says so. */
-  async function skipUnlessWired(t: TestContext, name: CommandName, probe: () => Promise<unknown>): Promise<boolean> {
-    try {
-      await probe();
-    } catch (err) {
-      if ((err as Error).message.includes('not available yet')) {
-        t.skip(`${name} is not wired in create-core.ts yet`);
-        return false;
-      }
-    }
-    return true;
-  }
-
   before(async () => {
     server = await startTestServer({ allowRegistration: true, users: [{ username: 'taken', password: 'taken-pw' }] });
     core = await startCore();
@@ -185,10 +171,8 @@ describe('core handlers against Prosody: register.*, account.changePassword, acc
     await server.stop();
   });
 
-  it('register.fetchForm + register.submit: the account is added here and signed in', async (t) => {
+  it('register.fetchForm + register.submit: the account is added here and signed in', async () => {
     const { handlers } = core.core;
-    if (!(await skipUnlessWired(t, 'register.fetchForm', () => handlers['register.fetchForm']({ domain: 'a b' }))))
-      return;
     const taken = await handlers['register.fetchForm']({ domain: DOMAIN, server: server.server });
     await assert.rejects(
       handlers['register.submit']({ sessionId: taken.sessionId, values: { username: 'taken', password: 'x' } }),
@@ -216,10 +200,8 @@ describe('core handlers against Prosody: register.*, account.changePassword, acc
     assert.ok(accounts.some((a) => a.jid === 'handy@localhost'));
   });
 
-  it('account.changePassword on the online account', async (t) => {
+  it('account.changePassword on the online account', async () => {
     const { handlers } = core.core;
-    const probe = () => handlers['account.changePassword']({ accountId: 'nobody@localhost', newPassword: 'x' });
-    if (!(await skipUnlessWired(t, 'account.changePassword', probe))) return;
     await server.register('pat', 'pat-old');
     await handlers['account.signIn']({ jid: 'pat@localhost', password: 'pat-old', server: server.server });
     const state = await handlers['account.changePassword']({ accountId: 'pat@localhost', newPassword: 'pat-new' });
@@ -228,10 +210,8 @@ describe('core handlers against Prosody: register.*, account.changePassword, acc
     assert.equal(await canSignIn(server, 'pat@localhost', 'pat-old'), 'auth-failed');
   });
 
-  it('account.deleteOnServer: a wrong confirmation changes nothing; the right one deletes it there and here', async (t) => {
+  it('account.deleteOnServer: a wrong confirmation changes nothing; the right one deletes it there and here', async () => {
     const { handlers } = core.core;
-    const probe = () => handlers['account.deleteOnServer']({ accountId: 'nobody@localhost', confirmation: 'x' });
-    if (!(await skipUnlessWired(t, 'account.deleteOnServer', probe))) return;
     await server.register('gone', 'gone-pw');
     await handlers['account.signIn']({ jid: 'gone@localhost', password: 'gone-pw', server: server.server });
     await assert.rejects(handlers['account.deleteOnServer']({ accountId: 'gone@localhost', confirmation: 'gone' }), {
