@@ -211,3 +211,38 @@ export function AccountChip({ jid }: { jid: string }): ReactNode {
     </span>
   );
 }
+
+/** The "Remember password" checkbox with its explanation (sign-in and account editor). */
+export function RememberPasswordField({
+  id,
+  checked,
+  onChange,
+  disabled,
+  t,
+}: {
+  id: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  disabled: boolean;
+  t: Messages;
+}): ReactNode {
+  return (
+    <>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={checked}
+          onChange={(e) => {
+            onChange(e.target.checked);
+          }}
+          disabled={disabled}
+          aria-describedby={`${id}-remember-hint`}
+        />
+        <span>{t.rememberPassword}</span>
+      </label>
+      <p id={`${id}-remember-hint`} className="hint check-hint">
+        {t.rememberPasswordHint}
+      </p>
+    </>
+  );
+}

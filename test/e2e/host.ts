@@ -2,12 +2,12 @@
  * Starts Parley for an end-to-end test, on a given data folder, in either host:
  * the web host (Node core + Chromium over WebSocket) or Electron (where installed).
  */
-import { _electron, type Browser, type ElectronApplication, type Page } from '@playwright/test';
+import { _electron, test, type Browser, type ElectronApplication, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { electronBinary } from '../../main/devserver/electron-binary.ts';
+import { electronBinary, ELECTRON_MISSING } from '../../main/devserver/electron-binary.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -17,6 +17,9 @@ export interface ParleyApp {
 }
 
 export type HostKind = 'web' | 'electron';
+
+/** The host a Playwright project drives. */
+export const hostKind = (project: string): HostKind => (project === 'electron' ? 'electron' : 'web');
 
 async function startWebHost(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [path.join(root, 'main/web/cli.ts'), '--port', '0', '--data-dir', dataDir], {
@@ -66,4 +69,23 @@ export async function launchParley(kind: HostKind, dataDir: string, browser: Bro
       await exited;
     },
   };
+}
+
+/** Why `project` cannot run on this machine, or undefined when it can. */
+export function hostMissing(project: string): string | undefined {
+  return project === 'electron' && !electronBinary() ? ELECTRON_MISSING : undefined;
+}
+
+const announced = new Set<string>();
+
+/** In a beforeEach: skips the test, saying why (printed once per spec file), where its host cannot run. */
+export function skipWhereHostMissing(testInfo: { project: { name: string }; file: string }): void {
+  const reason = hostMissing(testInfo.project.name);
+  if (reason !== undefined && !announced.has(testInfo.file)) {
+    announced.add(testInfo.file);
+    console.log(
+      `[${testInfo.project.name}] skipping ${path.basename(testInfo.file)}: ${reason}. It runs in Chromium through the web host instead.`,
+    );
+  }
+  test.skip(reason !== undefined, reason);
 }

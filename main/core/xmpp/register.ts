@@ -10,7 +10,7 @@
  */
 import xml from '@xmpp/xml';
 import type { Element } from '@xmpp/xml';
-import type { ErrorCode, FormField } from '../../../preload/contract.ts';
+import { FormField as FormFieldSchema, type ErrorCode, type FormField } from '../../../preload/contract.ts';
 import { CoreError } from '../errors.ts';
 import { parse } from './jid.ts';
 
@@ -55,17 +55,8 @@ export const LEGACY_FIELDS: Readonly<Record<string, { label: string; private?: t
   key: { label: 'Key', hidden: true },
 };
 
-const FIELD_TYPES = new Set<FormField['type']>([
-  'text-single',
-  'text-private',
-  'text-multi',
-  'boolean',
-  'list-single',
-  'list-multi',
-  'fixed',
-  'hidden',
-  'jid-single',
-]);
+/** The field types the contract knows (its schema is the one list). */
+const FIELD_TYPES = new Set<FormField['type']>(FormFieldSchema.shape.type.options);
 
 /** A media reference still to resolve: `cid:` of a field's CAPTCHA image not carried in the same stanza. */
 export interface PendingMedia {

@@ -4,7 +4,7 @@ import { ServerOverride, type AccountState } from '../../../preload/contract.ts'
 import { errorText } from '../../app/client.ts';
 import { useClient } from '../../app/core.ts';
 import { Dialog } from '../../app/Dialog.tsx';
-import { Spinner } from '../../app/ui.tsx';
+import { RememberPasswordField, Spinner } from '../../app/ui.tsx';
 import { useI18n } from '../../i18n/index.ts';
 import { AccountSecurity } from './AccountSecurity.tsx';
 
@@ -74,21 +74,7 @@ export function AccountEditor({ account, put, onClose }: Props): ReactNode {
         <p id={`${id}-server-hint`} className="hint">
           {t.serverHint}
         </p>
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={remember}
-            onChange={(e) => {
-              setRemember(e.target.checked);
-            }}
-            disabled={busy}
-            aria-describedby={`${id}-remember-hint`}
-          />
-          <span>{t.rememberPassword}</span>
-        </label>
-        <p id={`${id}-remember-hint`} className="hint check-hint">
-          {t.rememberPasswordHint}
-        </p>
+        <RememberPasswordField id={id} checked={remember} onChange={setRemember} disabled={busy} t={t} />
         <div id={`${id}-error`} className="form-error" role="alert">
           {error?.message}
         </div>

@@ -13,7 +13,7 @@ import { BareJid, ServerOverride, type AccountState } from '../../../preload/con
 import { RpcError } from '../../../preload/rpc.ts';
 import { errorText } from '../../app/client.ts';
 import { useClient } from '../../app/core.ts';
-import { Logo, Spinner } from '../../app/ui.tsx';
+import { Logo, RememberPasswordField, Spinner } from '../../app/ui.tsx';
 import { useI18n } from '../../i18n/index.ts';
 import { CertificatePanel } from '../accounts/CertificatePanel.tsx';
 import { certificateProblem } from '../accounts/status.ts';
@@ -245,21 +245,7 @@ export function LoginScreen({ prefill, accounts, put, onStart, onDone, onCancel 
             <p id={`${id}-server-hint`} className="hint">
               {t.serverHint}
             </p>
-            <label className="check">
-              <input
-                type="checkbox"
-                checked={remember}
-                onChange={(e) => {
-                  setRemember(e.target.checked);
-                }}
-                disabled={busy}
-                aria-describedby={`${id}-remember-hint`}
-              />
-              <span>{t.rememberPassword}</span>
-            </label>
-            <p id={`${id}-remember-hint`} className="hint check-hint">
-              {t.rememberPasswordHint}
-            </p>
+            <RememberPasswordField id={id} checked={remember} onChange={setRemember} disabled={busy} t={t} />
             <div id={`${id}-error`} className="form-error" role="alert">
               {error?.message}
             </div>

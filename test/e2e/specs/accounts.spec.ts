@@ -15,18 +15,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startProsody, type ProsodyServer } from '../../../main/devserver/prosody.ts';
-import { electronBinary, ELECTRON_MISSING } from '../../../main/devserver/electron-binary.ts';
 import { startTestServer } from '../../support/server.ts';
 import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.ts';
 import { bodyOf, startPeer, type Peer } from '../../support/peer.ts';
-import { launchParley, type HostKind, type ParleyApp } from '../host.ts';
+import { hostKind, hostMissing, launchParley, type ParleyApp, skipWhereHostMissing } from '../host.ts';
 import { AccountEditor, RemoveAccountDialog } from '../pages/accounts-dialog.ts';
 import { SHA256_FINGERPRINT } from '../pages/certificate-panel.ts';
 import { LoginPage } from '../pages/login-page.ts';
 import { MainPage } from '../pages/main-page.ts';
 
 const shots = path.resolve('test-results/screens');
-const kind = (name: string): HostKind => (name === 'electron' ? 'electron' : 'web');
+const kind = hostKind;
 
 const users = [
   { username: 'alice', password: 'alice-e2e-pw', name: 'Alice' },
@@ -69,7 +68,7 @@ function messageItem(page: Page, text: string) {
 }
 
 test.beforeAll(async ({}, testInfo) => {
-  if (testInfo.project.name === 'electron' && !electronBinary()) return;
+  if (hostMissing(testInfo.project.name) !== undefined) return;
   const server = await startTestServer({ users, sharedGroup: 'Friends' });
   const bob = await startPeer(server, 'bob', 'bob-e2e-pw');
   const dave = await startPeer(server, 'dave', 'dave-e2e-pw');
@@ -77,7 +76,7 @@ test.beforeAll(async ({}, testInfo) => {
 });
 
 test.beforeEach(({}, testInfo) => {
-  test.skip(testInfo.project.name === 'electron' && !electronBinary(), ELECTRON_MISSING);
+  skipWhereHostMissing(testInfo);
 });
 
 test.afterAll(async () => {

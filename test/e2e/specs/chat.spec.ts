@@ -7,10 +7,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ProsodyServer } from '../../../main/devserver/prosody.ts';
-import { electronBinary, ELECTRON_MISSING } from '../../../main/devserver/electron-binary.ts';
 import { startTestServer } from '../../support/server.ts';
 import { bodyOf, startPeer, type Peer } from '../../support/peer.ts';
-import { launchParley, type HostKind, type ParleyApp } from '../host.ts';
+import { hostKind, hostMissing, launchParley, type ParleyApp, skipWhereHostMissing } from '../host.ts';
 import { LoginPage } from '../pages/login-page.ts';
 import { MainPage } from '../pages/main-page.ts';
 
@@ -32,12 +31,7 @@ function need(): World {
 }
 
 test.beforeAll(async ({}, testInfo) => {
-  if (testInfo.project.name === 'electron' && !electronBinary()) {
-    console.log(
-      `[electron] skipping the end-to-end specs: ${ELECTRON_MISSING}. They run in Chromium through the web host instead.`,
-    );
-    return;
-  }
+  if (hostMissing(testInfo.project.name) !== undefined) return;
   const server = await startTestServer({
     users: [
       { username: 'alice', password: 'alice-e2e-pw', name: 'Alice' },
@@ -50,7 +44,7 @@ test.beforeAll(async ({}, testInfo) => {
 });
 
 test.beforeEach(({}, testInfo) => {
-  test.skip(testInfo.project.name === 'electron' && !electronBinary(), ELECTRON_MISSING);
+  skipWhereHostMissing(testInfo);
 });
 
 test.afterAll(async () => {
@@ -61,7 +55,7 @@ test.afterAll(async () => {
   await rm(world.dataDir, { recursive: true, force: true });
 });
 
-const kind = (name: string): HostKind => (name === 'electron' ? 'electron' : 'web');
+const kind = hostKind;
 
 test('a wrong password says so and stays on the sign-in form', async ({ browser }, testInfo) => {
   const { server, dataDir } = need();

@@ -8,11 +8,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ProsodyServer } from '../../../main/devserver/prosody.ts';
-import { electronBinary, ELECTRON_MISSING } from '../../../main/devserver/electron-binary.ts';
 import { CAPTCHA_ANSWER, startCaptchaServer } from '../../support/captcha-server.ts';
 import { startTestServer } from '../../support/server.ts';
 import { startPeer } from '../../support/peer.ts';
-import { launchParley, type HostKind, type ParleyApp } from '../host.ts';
+import { hostKind, hostMissing, launchParley, type ParleyApp, skipWhereHostMissing } from '../host.ts';
 import { LoginPage } from '../pages/login-page.ts';
 import { AccountSecuritySection, RegisterPage } from '../pages/register-page.ts';
 
@@ -44,7 +43,7 @@ async function canSignIn(server: ProsodyServer, username: string, password: stri
 }
 
 test.beforeAll(async ({}, testInfo) => {
-  if (testInfo.project.name === 'electron' && !electronBinary()) return;
+  if (hostMissing(testInfo.project.name) !== undefined) return;
   const server = await startTestServer({
     allowRegistration: true,
     users: [{ username: 'taken', password: 'taken-pw' }],
@@ -53,7 +52,7 @@ test.beforeAll(async ({}, testInfo) => {
 });
 
 test.beforeEach(({}, testInfo) => {
-  test.skip(testInfo.project.name === 'electron' && !electronBinary(), ELECTRON_MISSING);
+  skipWhereHostMissing(testInfo);
 });
 
 test.afterAll(async () => {
@@ -63,7 +62,7 @@ test.afterAll(async () => {
   await rm(world.dataDir, { recursive: true, force: true });
 });
 
-const kind = (name: string): HostKind => (name === 'electron' ? 'electron' : 'web');
+const kind = hostKind;
 
 test('creates an account with the server’s form and signs in', async ({ browser }, testInfo) => {
   const { server, dataDir } = need();
