@@ -331,6 +331,11 @@ export const events = {
   'conversation.updated': Conversation,
   'message.added': Message,
   'message.updated': Message,
+  /**
+   * Catch-up from the server archive (XEP-0313) after a new session: running with the
+   * number of messages fetched so far, then once more with running: false.
+   */
+  'archive.sync': z.object({ accountId: AccountId, running: z.boolean(), fetched: z.number().int().nonnegative() }),
 } as const;
 
 export type Commands = typeof commands;

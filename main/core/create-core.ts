@@ -13,6 +13,7 @@ import { openArchive } from './archive/open.ts';
 import { createContactRepo } from './archive/repos/contacts.ts';
 import { createConversationRepo } from './archive/repos/conversations.ts';
 import { createMessageRepo } from './archive/repos/messages.ts';
+import { createArchiveSyncRepo } from './archive/repos/archive-sync.ts';
 import { createStreamSessionRepo } from './archive/repos/stream-sessions.ts';
 import { CoreError, toErrorInfo } from './errors.ts';
 import type { Logger } from './log.ts';
@@ -48,6 +49,7 @@ export function createCore(options: CoreOptions): Promise<Core> {
     conversations: createConversationRepo(db),
     contacts: createContactRepo(db),
     sessions: createStreamSessionRepo(db),
+    archiveSync: createArchiveSyncRepo(db),
   };
   const store = createAccountStore(dataDir, log);
   const secrets = options.secrets ?? createMemorySecretStore();

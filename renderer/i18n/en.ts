@@ -62,6 +62,8 @@ export const en = {
   conflictMessage: 'Another client signed in with this account and took over the connection.',
   passwordNeeded: 'Enter the password to connect.',
   accountProblems: 'Account problems',
+  syncingHistory: (count: number) =>
+    count === 0 ? 'Syncing history…' : `Syncing history… ${String(count)} ${count === 1 ? 'message' : 'messages'}`,
   viaAccount: (jid: string) => `Account: ${jid}`,
   viaServer: (server: string) => `Server: ${server}`,
 

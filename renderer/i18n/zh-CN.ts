@@ -50,6 +50,7 @@ export const zhCN: Messages = {
   conflictMessage: '另一个客户端使用此账号登录，接管了连接。',
   passwordNeeded: '请输入密码以连接。',
   accountProblems: '账号问题',
+  syncingHistory: (count) => (count === 0 ? '正在同步历史记录…' : `正在同步历史记录… ${String(count)} 条消息`),
   viaAccount: (jid) => `账号：${jid}`,
   viaServer: (server) => `服务器：${server}`,
 

@@ -1,11 +1,12 @@
 /**
  * The delivery guarantee under faults: no message lost, none duplicated, none reordered.
  *
- * Not yet part of `npm test` (run it with `npm run test:fault`): it passes in most runs but
- * fails in some seeds, where Prosody 0.12 refuses a resumption cut mid-negotiation and the
- * next session replaces the hibernating one, losing what the server had queued in it (or
- * delivering it late, out of order). The fix — catching up from the server archive (MAM)
- * on every new session — belongs with the archive work; this test goes into `npm test` then.
+ * Part of `npm test` (also alone: `npm run test:fault`). What makes it hold: XEP-0198
+ * resumption for short drops (also across the kill -9, from the persisted session), the
+ * outbox re-sending what the server never acknowledged, identity de-duplication, and the
+ * catch-up from the server archive (XEP-0313) on every new session, which refills what
+ * Prosody had queued in a session it could not resume (its restart loses the queue; a
+ * resumption refused mid-negotiation makes it drop the queue, relying on the archive).
  *
  * Two cores, each in its own web-host process (driven over WebSocket with the contract's
  * client, as the browser renderer is), alice (core A) and bob (core B), both connected to a

@@ -28,12 +28,22 @@ import type {
 import type { ContactRepo, RosterItem } from '../archive/repos/contacts.ts';
 import type { ConversationRepo } from '../archive/repos/conversations.ts';
 import type { MessageRepo, OutboundMessage } from '../archive/repos/messages.ts';
+import type { ArchiveSyncRepo } from '../archive/repos/archive-sync.ts';
 import type { StreamSessionRepo } from '../archive/repos/stream-sessions.ts';
 import { CoreError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { buildChatMessage, parseChatMessage, type InboundChat } from '../xmpp/chat.ts';
 import { createStream, type XmppStream } from '../xmpp/entity.ts';
 import { parse } from '../xmpp/jid.ts';
+import {
+  buildMamQuery,
+  NS_MAM,
+  parseArchivedChat,
+  parseFin,
+  parseMamResult,
+  type MamFin,
+  type MamResult,
+} from '../xmpp/mam.ts';
 import { buildAvailable, parsePresence, PresenceBook } from '../xmpp/presence.ts';
 import { buildReceipt, feedbackRequests, parseFeedback, wantsReceipt } from '../xmpp/receipts.ts';
 import { buildRosterGet, isLegitimatePush, NS_ROSTER, parseRosterQuery, type RosterChange } from '../xmpp/roster.ts';
@@ -55,7 +65,13 @@ export interface AccountConfig {
 }
 
 export interface AccountDeps {
-  repos: { messages: MessageRepo; conversations: ConversationRepo; contacts: ContactRepo; sessions: StreamSessionRepo };
+  repos: {
+    messages: MessageRepo;
+    conversations: ConversationRepo;
+    contacts: ContactRepo;
+    sessions: StreamSessionRepo;
+    archiveSync: ArchiveSyncRepo;
+  };
   emit: <N extends EventName>(name: N, payload: EventPayload<N>) => void;
   log: Logger;
   secrets: SecretStore;
@@ -73,6 +89,10 @@ export interface AccountDeps {
 const NS_PING = 'urn:xmpp:ping';
 const NS_CSI = 'urn:xmpp:csi:0';
 const NS_SM = 'urn:xmpp:sm:3';
+/** Archive catch-up page size: within every common server's maximum (Prosody's is 50). */
+const MAM_PAGE = 50;
+/** How long one archive page may take before the catch-up gives up (the connection is retried). */
+const MAM_TIMEOUT_MS = 20_000;
 /** A connection that stays up this long resets the backoff. */
 const STABLE_MS = 60_000;
 /** Failures that another attempt cannot fix: the user must act. */
@@ -121,6 +141,10 @@ export class Account {
   #serverAcks = false;
   /** When the server was last heard from (any element). */
   #lastHeard = 0;
+  /** Archive queries in flight on the current stream: queryid -> result handler. */
+  readonly #mamQueries = new Map<string, (result: MamResult) => void>();
+  /** A catch-up is running: live archive ids must not move the sync point past unfetched pages. */
+  #catchingUp = false;
 
   constructor(config: AccountConfig, deps: AccountDeps) {
     const jid = parse(config.jid);
@@ -262,10 +286,12 @@ export class Account {
     await this.#disconnect();
     this.#password = undefined;
     await this.#deps.secrets.delete(this.id);
-    const { messages, conversations, contacts } = this.#deps.repos;
+    const { messages, conversations, contacts, archiveSync, sessions } = this.#deps.repos;
     messages.removeAccount(this.id);
     conversations.removeAccount(this.id);
     contacts.removeAccount(this.id);
+    archiveSync.clear(this.id);
+    sessions.clear(this.id);
   }
 
   /** The online stream, for XEP modules acting for the user (password change, deletion). */
@@ -443,8 +469,10 @@ export class Account {
     this.#lastHeard = this.#now();
     if (outcome === 'online') {
       this.#clearPresence(); // the server sends everyone's presence again after ours
-      await this.#loadRoster(stream);
-      await stream.entity.send(buildAvailable());
+      await whileConnected(stream, this.#loadRoster(stream));
+      // A new session: what the last one missed (queued on the server in a session that could
+      // not be resumed, or sent while we were away) is in the server archive. See #catchUp.
+      await this.#catchUp(stream, generation);
       if (!this.#active && stream.features.csi) await stream.entity.send(xml('inactive', { xmlns: NS_CSI }));
     }
     if (generation !== this.#generation) return;
@@ -725,6 +753,13 @@ export class Account {
   }
 
   #onStanza(stream: Stream, stanza: Element): void {
+    if (stanza.is('message') && stanza.getChild('result', NS_MAM)) {
+      const result = parseMamResult(stanza, this.id);
+      const handler = result ? this.#mamQueries.get(result.queryId) : undefined;
+      if (result && handler) handler(result);
+      else this.#deps.log.warn('xmpp', `${this.id}: dropped an archive result no query of ours asked for`);
+      return;
+    }
     if (stanza.is('message')) {
       const feedback = parseFeedback(stanza);
       if (feedback) {
@@ -764,9 +799,166 @@ export class Account {
       receivedAt: now,
       state: 'received',
     });
+    // Live archive ids move the sync point only while nothing before them is still unfetched.
+    if (m.stanzaId && !this.#catchingUp) this.#deps.repos.archiveSync.save(this.id, m.stanzaId, now);
     if (!stored) return; // already stored: shown once
     this.#deps.emit('message.added', stored);
     this.#emitConversation(stored);
+  }
+
+  // --- server archive (XEP-0313) ------------------------------------------------
+
+  /**
+   * Refills what the account missed since the newest archive id stored here (with nothing
+   * missing before it), before the initial presence, so that the archive's messages are
+   * stored in the archive's order before live ones can arrive. A server that cannot resume
+   * a session (Prosody restarted, or the resumption failed) drops what it had queued in it
+   * when the client uses its archive (Prosody's mod_smacks does exactly that): this is how
+   * those messages come back. Without a sync point (a new account or device), the newest
+   * page is fetched as recent history.
+   *
+   * Once the archive says "complete", the initial presence and one more query from the sync
+   * point go out together: messages that arrived in between went to offline storage, which
+   * a server does not replay to a client that queries its archive.
+   */
+  async #catchUp(stream: Stream, generation: number): Promise<void> {
+    const { archiveSync } = this.#deps.repos;
+    let fetched = 0;
+    const progress = (running: boolean) => {
+      if (running && fetched === 0) return; // nothing to show yet
+      this.#deps.emit('archive.sync', { accountId: this.id, running, fetched });
+    };
+    const page = async (range: { after?: string | undefined; before?: true }) => {
+      const got = await this.#mamPage(stream, range);
+      fetched += got.stored;
+      if (got.fin.last && !range.before) archiveSync.save(this.id, got.fin.last, this.#now());
+      progress(true);
+      return got;
+    };
+    this.#catchingUp = true;
+    let supported = true;
+    try {
+      let after = archiveSync.lastId(this.id);
+      try {
+        if (after === undefined) {
+          const newest = await page({ before: true });
+          // An empty archive: everything it will hold is new here ("" = from its beginning).
+          after = newest.fin.last ?? '';
+          archiveSync.save(this.id, after, this.#now());
+        } else {
+          for (;;) {
+            const got = await page({ after });
+            after = got.fin.last ?? after;
+            if (got.fin.complete || !got.fin.last || got.count === 0) break;
+            if (generation !== this.#generation) return;
+          }
+        }
+      } catch (err) {
+        if (isStanzaError(err, 'item-not-found')) {
+          // The archive no longer has our sync point (expired or reset): start afresh from its newest page.
+          this.#deps.log.warn(
+            'archive',
+            `${this.id}: the server archive no longer has our sync point; fetching its newest page`,
+          );
+          archiveSync.clear(this.id);
+          const newest = await page({ before: true });
+          after = newest.fin.last ?? '';
+          archiveSync.save(this.id, after, this.#now());
+        } else if (isStanzaError(err)) {
+          // No archive on this server: offline storage delivers after the presence instead.
+          this.#deps.log.info(
+            'archive',
+            `${this.id}: no server archive (${String((err as { condition?: unknown }).condition)})`,
+          );
+          supported = false;
+        } else throw err;
+      }
+      if (generation !== this.#generation) return;
+      const presence = stream.entity.send(buildAvailable());
+      if (supported) {
+        for (;;) {
+          const got = await page({ after });
+          after = got.fin.last ?? after;
+          if (got.fin.complete || !got.fin.last || got.count === 0) break;
+        }
+      }
+      await presence;
+    } finally {
+      this.#catchingUp = false;
+      progress(false); // always: the end of every catch-up is news (a UI may stop a spinner, tests wait for it)
+    }
+  }
+
+  /** One page of our archive: results are stored as they arrive (same tick, like live ones). */
+  async #mamPage(
+    stream: Stream,
+    range: { after?: string | undefined; before?: true },
+  ): Promise<{ fin: MamFin; count: number; stored: number }> {
+    const queryId = randomUUID();
+    let count = 0;
+    let stored = 0;
+    this.#mamQueries.set(queryId, (result) => {
+      count += 1;
+      if (this.#storeArchived(result)) stored += 1;
+    });
+    try {
+      const fin = await whileConnected(
+        stream,
+        stream.iq.request(
+          xml('iq', { type: 'set' }, buildMamQuery({ queryId, max: MAM_PAGE, ...range })),
+          MAM_TIMEOUT_MS,
+        ),
+      );
+      const parsed = parseFin(fin.getChild('fin', NS_MAM));
+      this.#deps.log.debug(
+        'archive',
+        `${this.id}: archive page ${JSON.stringify(range)}: ${String(count)} results, ${String(stored)} new, last ${parsed.last ?? '-'}${parsed.complete ? ', complete' : ''}`,
+      );
+      return { fin: parsed, count, stored };
+    } finally {
+      this.#mamQueries.delete(queryId);
+    }
+  }
+
+  /** Stores one archived message (either direction); true when it was new here. */
+  #storeArchived(result: MamResult): boolean {
+    const { messages } = this.#deps.repos;
+    const now = this.#now();
+    const chat = parseArchivedChat(result.message, this.id, result.timestamp ?? now);
+    if (!chat) {
+      // Receipts and markers that a lost session never delivered still move our messages on.
+      const feedback = parseFeedback(result.message);
+      if (feedback && feedback.kind !== 'error') this.#onFeedback(result.message, feedback);
+      return false;
+    }
+    if (chat.direction === 'out') {
+      const own = chat.originId ?? chat.messageId;
+      const mine = own !== undefined ? messages.outbound(this.id, own, chat.peer) : undefined;
+      if (mine) {
+        // The server has it: whatever the lost session's acknowledgement would have said.
+        const updated = messages.advance(mine.id, 'acked');
+        if (updated) this.#deps.emit('message.updated', updated);
+        return false;
+      }
+    }
+    this.#open(chat.peer, now);
+    const inserted = messages.insert({
+      account: this.id,
+      peer: chat.peer,
+      direction: chat.direction,
+      senderKey: chat.senderKey,
+      stanzaId: result.archiveId,
+      originId: chat.originId,
+      messageId: chat.messageId,
+      body: chat.body,
+      timestamp: chat.timestamp,
+      receivedAt: now,
+      state: chat.direction === 'out' ? 'acked' : 'received',
+    });
+    if (!inserted) return false;
+    this.#deps.emit('message.added', inserted);
+    this.#emitConversation(inserted);
+    return true;
   }
 
   /** XEP-0184: confirm receipt (after storing) to contacts who share presence with us. */
@@ -945,6 +1137,27 @@ function establish(stream: Stream, service: string, timeoutMs: number): Promise<
       .then(() => e.open({ domain: e.options.domain, lang: 'en' }))
       .catch(onError);
   });
+}
+
+/** `promise`, or a rejection as soon as the stream's connection drops (pending IQs would wait for their timeout). */
+function whileConnected<T>(stream: Stream, promise: Promise<T>): Promise<T> {
+  let onDisconnect: (() => void) | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      onDisconnect = () => {
+        reject(Object.assign(new Error('the connection closed'), { code: 'ECONNRESET' }));
+      };
+      stream.entity.on('disconnect', onDisconnect);
+    }),
+  ]).finally(() => {
+    if (onDisconnect) stream.entity.removeListener('disconnect', onDisconnect);
+  });
+}
+
+function isStanzaError(err: unknown, condition?: string): boolean {
+  const e = err as { name?: unknown; condition?: unknown } | null;
+  return e?.name === 'StanzaError' && (condition === undefined || e.condition === condition);
 }
 
 /** Ends the session for good (XEP-0198 state too). */

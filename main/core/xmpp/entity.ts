@@ -72,6 +72,8 @@ export interface IqCaller {
   /** Resolves with the result payload (the child element), if any; rejects with StanzaError or TimeoutError. */
   get(element: Element, to?: string, timeout?: number): Promise<Element | undefined>;
   set(element: Element, to?: string, timeout?: number): Promise<Element | undefined>;
+  /** Sends a whole <iq/> and resolves with the whole result (when its payload differs from the request's, e.g. XEP-0313's <fin/>). */
+  request(iq: Element, timeout?: number): Promise<Element>;
 }
 
 /** XEP-0198 as @xmpp/stream-management runs it (its EventEmitter, as returned). */
@@ -306,6 +308,7 @@ export function createStream(options: StreamOptions): XmppStream {
     iq: {
       get: (el, to, timeout) => iqCaller.get(el, to, timeout),
       set: (el, to, timeout) => iqCaller.set(el, to, timeout),
+      request: (iq, timeout) => iqCaller.request(iq, timeout),
     },
     onIq(type, ns, name, handler) {
       iqCallee[type](ns, name, async (ctx) => {
@@ -402,6 +405,7 @@ export async function openPreAuthStream(options: PreAuthOptions): Promise<PreAut
       iq: {
         get: (el, to, timeout) => iqCaller.get(el, to, timeout),
         set: (el, to, timeout) => iqCaller.set(el, to, timeout),
+        request: (iq, timeout) => iqCaller.request(iq, timeout),
       },
       close,
     };

@@ -13,6 +13,7 @@ import { Avatar, Icons } from '../../app/ui.tsx';
 import { useNow } from '../../app/useNow.ts';
 import { useI18n } from '../../i18n/index.ts';
 import { CertificatePanel } from './CertificatePanel.tsx';
+import { useArchiveSync } from './useArchiveSync.ts';
 import { canReconnect, certificateProblem, errorMessage, needsPassword, overall, statusText } from './status.ts';
 
 interface Props {
@@ -39,6 +40,8 @@ export function AccountHeader({ accounts, onOpenAccounts, onSignIn, put }: Props
         (a.status === 'connecting' && a.error !== undefined) ||
         (a.status === 'offline' && (needsPassword(a) || canReconnect(a)))),
   );
+  const syncing = useArchiveSync();
+  const syncCount = [...syncing.values()].reduce((sum, n) => sum + n, 0);
   const reviewed = accounts.find((a) => a.id === reviewing);
   const reviewedProblem = reviewed === undefined ? null : certificateProblem(reviewed);
 
@@ -66,6 +69,12 @@ export function AccountHeader({ accounts, onOpenAccounts, onSignIn, put }: Props
           <Icons.accounts />
         </button>
       </header>
+      {syncing.size > 0 && (
+        <div className="sync-progress" role="status">
+          <progress aria-label={t.syncingHistory(syncCount)} />
+          <span>{t.syncingHistory(syncCount)}</span>
+        </div>
+      )}
       {attention.length > 0 && (
         <ul className="notices" aria-label={t.accountProblems}>
           {attention.map((a) => (

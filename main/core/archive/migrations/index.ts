@@ -6,6 +6,7 @@ import type { Database } from 'better-sqlite3';
 import { migration0001 } from './0001-initial.ts';
 import { migration0002 } from './0002-delivery-states.ts';
 import { migration0003 } from './0003-stream-sessions.ts';
+import { migration0004 } from './0004-archive-sync.ts';
 
 export interface Migration {
   version: number;
@@ -13,7 +14,7 @@ export interface Migration {
   up(db: Database): void;
 }
 
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003];
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];
 
 export function migrate(db: Database, list: readonly Migration[] = migrations): number {
   const current = db.pragma('user_version', { simple: true }) as number;
