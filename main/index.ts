@@ -4,7 +4,7 @@
  * (main/core, plain Node) and owns start-up and a clean quit.
  */
 import path from 'node:path';
-import { app, dialog, session, type BrowserWindow } from 'electron';
+import { app, dialog, session, shell, type BrowserWindow } from 'electron';
 import { createCore, type Core } from './core/create-core.ts';
 import { createLogger } from './core/log.ts';
 import { demoSignIn } from './devserver/demo-sign-in.ts';
@@ -49,7 +49,9 @@ async function start(): Promise<void> {
   serveRenderer(path.join(app.getAppPath(), 'dist', 'renderer'), log);
 
   const dataDir = app.getPath('userData');
-  const core = await createCore({ dataDir, log, secrets: await createKeychainSecretStore(dataDir, log) });
+  const secrets = await createKeychainSecretStore(dataDir, log);
+  // The core checks the URL (http, https, mailto only) before it calls this.
+  const core = await createCore({ dataDir, log, secrets, openExternal: (url) => shell.openExternal(url) });
   const unwatch = watchSystem(() => {
     core.wake();
   });

@@ -136,6 +136,16 @@ export const Message = z.object({
   state: MessageState,
   /** Why a message failed, in words. */
   error: z.string().optional(),
+  /** Corrected (XEP-0308) at this time; 'message.edits' lists the earlier bodies. */
+  editedAt: z.number().optional(),
+  /** Deleted for everyone (XEP-0424): a tombstone, its body is empty. */
+  retracted: z.boolean().optional(),
+  /** A reply (XEP-0461) to the message with this local id: its start, and who wrote it. */
+  replyTo: z
+    .object({ id: z.number().int(), preview: z.string().optional(), direction: z.enum(['in', 'out']).optional() })
+    .optional(),
+  /** Reactions (XEP-0444) per emoji: how many people, and whether we are one of them. */
+  reactions: z.array(z.object({ emoji: z.string(), count: z.number().int(), mine: z.boolean() })).optional(),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -145,8 +155,34 @@ export const Conversation = z.object({
   name: z.string(),
   lastBody: z.string().optional(),
   lastTimestamp: z.number().optional(),
+  /** Inbound messages after the read mark. */
+  unread: z.number().int().nonnegative().optional(),
+  /** The newest message the user has seen (local id; 0: none): the unread separator goes after it. */
+  readUpTo: z.number().int().nonnegative().optional(),
+  /** The unsent text of the composer, kept across restarts. */
+  draft: z.string().optional(),
+  /** Open as a tab (reopened on restart). */
+  tab: z.boolean().optional(),
 });
 export type Conversation = z.infer<typeof Conversation>;
+
+/** Part of a message's text with the UTF-16 ranges [start, end) that matched (plain text, not HTML). */
+export const Snippet = z.object({
+  text: z.string(),
+  highlights: z.array(z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()])),
+});
+export type Snippet = z.infer<typeof Snippet>;
+
+/** One message found by 'search.messages'. */
+export const SearchHit = z.object({
+  messageId: z.number().int(),
+  accountId: AccountId,
+  peer: BareJid,
+  direction: z.enum(['in', 'out']),
+  timestamp: z.number(),
+  snippet: Snippet,
+});
+export type SearchHit = z.infer<typeof SearchHit>;
 
 /** One field of a registration form (XEP-0077 legacy fields or an XEP-0004 data form). */
 export const FormField = z.object({
@@ -294,6 +330,45 @@ export const commands = {
     /** Oldest first. */
     output: z.object({ messages: z.array(Message) }),
   },
+  /**
+   * Full-text search over every conversation of every account, newest first. `query`: words
+   * (all must match; each also as a prefix) and "quoted phrases"; Chinese, Japanese and Korean
+   * by any substring. Pages on with `before` = the last hit's messageId.
+   */
+  'search.messages': {
+    input: z
+      .object({
+        query: z.string().max(500),
+        accountId: AccountId.optional(),
+        peer: BareJid.optional(),
+        /** Only messages with timestamp >= from (ms since the epoch). */
+        from: z.number().int().nonnegative().optional(),
+        /** Only messages with timestamp <= to (ms since the epoch). */
+        to: z.number().int().nonnegative().optional(),
+        /** Default 50. */
+        limit: z.number().int().min(1).max(200).optional(),
+        /** Only messages with id < before (paging on). */
+        before: z.number().int().positive().optional(),
+      })
+      .strict(),
+    output: z.object({ hits: z.array(SearchHit) }),
+  },
+  /** A conversation around one message (a search hit): up to `before` older and `after` newer, oldest first. */
+  'messages.around': {
+    input: z
+      .object({
+        accountId: AccountId,
+        peer: BareJid,
+        messageId: z.number().int().positive(),
+        /** Default 25. */
+        before: z.number().int().min(0).max(200).optional(),
+        /** Default 25. */
+        after: z.number().int().min(0).max(200).optional(),
+      })
+      .strict(),
+    /** Oldest first, the message itself included ('not-found' when it is not in that conversation). */
+    output: z.object({ messages: z.array(Message) }),
+  },
   'message.send': {
     input: z
       .object({
@@ -303,14 +378,84 @@ export const commands = {
           .string()
           .max(MAX_BODY)
           .refine((s) => s.trim().length > 0, 'message is empty'),
+        /** A reply (XEP-0461) to the message with this local id. */
+        replyTo: z.number().int().positive().optional(),
       })
       .strict(),
     output: Message,
+  },
+  /** XEP-0308: corrects our newest message in its conversation (applied here first, then sent). */
+  'message.correct': {
+    input: z
+      .object({
+        accountId: AccountId,
+        messageId: z.number().int().positive(),
+        body: z
+          .string()
+          .max(MAX_BODY)
+          .refine((s) => s.trim().length > 0, 'message is empty'),
+      })
+      .strict(),
+    output: Message,
+  },
+  /** XEP-0424: deletes one of our messages for everyone (a tombstone stays). */
+  'message.retract': {
+    input: z.object({ accountId: AccountId, messageId: z.number().int().positive() }).strict(),
+    output: Message,
+  },
+  /** XEP-0444: our whole set of reactions to a message (empty removes ours). */
+  'message.react': {
+    input: z
+      .object({
+        accountId: AccountId,
+        messageId: z.number().int().positive(),
+        reactions: z.array(z.string().trim().min(1).max(32)).max(20),
+      })
+      .strict(),
+    output: Message,
+  },
+  /** The earlier bodies of a corrected message, oldest first. */
+  'message.edits': {
+    input: z.object({ accountId: AccountId, messageId: z.number().int().positive() }).strict(),
+    output: z.object({ edits: z.array(z.object({ body: z.string(), replacedAt: z.number() })) }),
+  },
+  /** XEP-0085: what the user is doing in a conversation's composer (sent only to contacts who use chat states). */
+  'chat.setState': {
+    input: z
+      .object({ accountId: AccountId, peer: BareJid, state: z.enum(['active', 'composing', 'paused', 'inactive']) })
+      .strict(),
+    output: z.object({}),
+  },
+  /** The user has seen the conversation up to this message: moves the read mark, sends XEP-0333 displayed. */
+  'conversation.markRead': {
+    input: z.object({ accountId: AccountId, peer: BareJid, upTo: z.number().int().positive() }).strict(),
+    output: Conversation,
+  },
+  /** Keeps the composer's unsent text (and whether the conversation is open as a tab). */
+  'conversation.update': {
+    input: z
+      .object({
+        accountId: AccountId,
+        peer: BareJid,
+        draft: z.string().max(MAX_BODY).optional(),
+        tab: z.boolean().optional(),
+      })
+      .strict(),
+    output: Conversation,
   },
   /** Sends a failed message again (same identity: receivers de-duplicate). */
   'message.retry': {
     input: z.object({ accountId: AccountId, messageId: z.number().int().positive() }).strict(),
     output: Message,
+  },
+  /**
+   * Opens a link from a message outside the app, after the user clicked it: http(s) in the
+   * system browser, mailto: in the mail client. Anything else is refused with 'bad-request'
+   * (xmpp: links are not handled yet). Nothing is fetched before the click: no previews.
+   */
+  'app.openExternal': {
+    input: z.object({ url: z.string().max(4096) }).strict(),
+    output: z.object({}),
   },
   /** The window is visible and focused (or not): drives XEP-0352 client state indication. */
   'app.setActive': {
@@ -331,6 +476,12 @@ export const events = {
   'conversation.updated': Conversation,
   'message.added': Message,
   'message.updated': Message,
+  /** A contact's chat state (XEP-0085): composing, paused, … ('active' also ends "typing…"). */
+  'chat.state': z.object({
+    accountId: AccountId,
+    peer: BareJid,
+    state: z.enum(['active', 'composing', 'paused', 'inactive', 'gone']),
+  }),
   /**
    * Catch-up from the server archive (XEP-0313) after a new session: running with the
    * number of messages fetched so far, then once more with running: false.

@@ -13,10 +13,12 @@ import { openArchive } from './archive/open.ts';
 import { createContactRepo } from './archive/repos/contacts.ts';
 import { createConversationRepo } from './archive/repos/conversations.ts';
 import { createMessageRepo } from './archive/repos/messages.ts';
+import { createSearchRepo } from './archive/repos/search.ts';
 import { createArchiveSyncRepo } from './archive/repos/archive-sync.ts';
 import { createStreamSessionRepo } from './archive/repos/stream-sessions.ts';
 import { CoreError, toErrorInfo } from './errors.ts';
 import type { Logger } from './log.ts';
+import { openExternally, type OpenExternal } from './open-external.ts';
 import { parse } from './xmpp/jid.ts';
 import { changePassword, checkDeleteConfirmation, deleteAccount } from './xmpp/register.ts';
 
@@ -30,6 +32,8 @@ export interface CoreOptions {
   connectTimeoutMs?: number;
   backoff?: AccountDeps['backoff'];
   livenessMs?: number;
+  /** Opens a checked http(s)/mailto URL outside the app (Electron: shell.openExternal); `app.openExternal` fails without it. */
+  openExternal?: OpenExternal;
 }
 
 export interface Core {
@@ -49,6 +53,7 @@ export function createCore(options: CoreOptions): Promise<Core> {
     conversations: createConversationRepo(db),
     contacts: createContactRepo(db),
     sessions: createStreamSessionRepo(db),
+    search: createSearchRepo(db),
     archiveSync: createArchiveSyncRepo(db),
   };
   const store = createAccountStore(dataDir, log);
@@ -141,6 +146,7 @@ export function createCore(options: CoreOptions): Promise<Core> {
       for (const a of accounts.values()) a.setActive(active);
       return Promise.resolve({});
     },
+    'app.openExternal': ({ url }) => openExternally(url, options.openExternal),
     'account.signIn': ({ jid, password, server, rememberPassword }) => signIn(jid, password, server, rememberPassword),
     'account.signOut': ({ accountId }) => account(accountId).signOut(),
     'account.reconnect': ({ accountId }) => account(accountId).reconnect(),
@@ -193,7 +199,38 @@ export function createCore(options: CoreOptions): Promise<Core> {
     },
     'messages.list': ({ accountId, peer, before, limit }) =>
       Promise.resolve({ messages: account(accountId).messages(peer, before, limit) }),
-    'message.send': ({ accountId, to, body }) => account(accountId).send(to, body),
+    'search.messages': ({ query, accountId, peer, from, to, limit, before }) =>
+      Promise.resolve({
+        hits: repos.search.search({
+          query,
+          accountId: accountId === undefined ? undefined : (parse(accountId)?.bare ?? accountId),
+          peer: peer === undefined ? undefined : (parse(peer)?.bare ?? peer),
+          from,
+          to,
+          limit,
+          before,
+        }),
+      }),
+    'messages.around': ({ accountId, peer, messageId, before, after }) => {
+      const target = account(accountId);
+      const bare = parse(peer)?.bare;
+      const messages = bare ? repos.messages.around(target.id, bare, messageId, before, after) : [];
+      if (!messages.some((m) => m.id === messageId))
+        throw new CoreError('not-found', 'This message is no longer in the conversation.');
+      return Promise.resolve({ messages });
+    },
+    'message.send': ({ accountId, to, body, replyTo }) => account(accountId).send(to, body, replyTo),
+    'message.correct': ({ accountId, messageId, body }) => account(accountId).correct(messageId, body),
+    'message.retract': ({ accountId, messageId }) => account(accountId).retract(messageId),
+    'message.react': ({ accountId, messageId, reactions }) => account(accountId).react(messageId, reactions),
+    'message.edits': ({ accountId, messageId }) => Promise.resolve({ edits: account(accountId).edits(messageId) }),
+    'chat.setState': async ({ accountId, peer, state }) => {
+      await account(accountId).setChatState(peer, state);
+      return {};
+    },
+    'conversation.markRead': ({ accountId, peer, upTo }) => account(accountId).markRead(peer, upTo),
+    'conversation.update': ({ accountId, peer, draft, tab }) =>
+      Promise.resolve(account(accountId).updateConversation(peer, { draft, tab })),
     'message.retry': ({ accountId, messageId }) => account(accountId).retry(messageId),
   };
 

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCore } from '../core/create-core.ts';
 import { createLogger, type Level } from '../core/log.ts';
+import { createWebLinkOpener } from './open-external.ts';
 import { defaultDataDir, rendererDir } from './paths.ts';
 import { startWebHost } from './server.ts';
 
@@ -34,7 +35,8 @@ async function main(argv: string[]): Promise<void> {
 
   const log = createLogger(level as Level);
   const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir());
-  const core = await createCore({ dataDir, log });
+  // Links are reported, not opened: see open-external.ts.
+  const core = await createCore({ dataDir, log, openExternal: createWebLinkOpener().openExternal });
   const host = await startWebHost({
     rpc: core.rpc,
     staticDir: rendererDir,

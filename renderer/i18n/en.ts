@@ -4,7 +4,7 @@
  *
  * Accessible names used by the end-to-end tests ("Address", "Password",
  * "Server", "Remember password", "Sign in", "Create account", "Contacts",
- * "Conversations", "Messages", "Message", "Send", "Accounts", "Enabled",
+ * "Conversations", "Messages", "Message", "Send", "Emoji", "Accounts", "Enabled",
  * "Reconnect now", "Edit", "Remove…", "Remove account", "Add account",
  * "Save", "Trust this certificate", "Trust the new certificate…", "Retry",
  * and the delivery states "Queued", "Sent", "Delivered", "Read", "Failed")
@@ -138,6 +138,8 @@ export const en = {
   messagePlaceholder: 'Write a message',
   composerHint: 'Enter to send, Shift+Enter for a new line',
   send: 'Send',
+  emoji: 'Emoji',
+  emojiPicker: 'Choose an emoji',
   noMessages: 'No messages yet. Say hello!',
   loadingOlder: 'Loading older messages…',
   beginningOfConversation: 'This is the beginning of the conversation.',

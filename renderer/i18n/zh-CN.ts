@@ -119,6 +119,8 @@ export const zhCN: Messages = {
   messagePlaceholder: '输入消息',
   composerHint: '按 Enter 发送，Shift+Enter 换行',
   send: '发送',
+  emoji: '表情',
+  emojiPicker: '选择表情',
   noMessages: '还没有消息。打个招呼吧！',
   loadingOlder: '正在加载更早的消息…',
   beginningOfConversation: '这是会话的开始。',

@@ -32,20 +32,24 @@ import type { ArchiveSyncRepo } from '../archive/repos/archive-sync.ts';
 import type { StreamSessionRepo } from '../archive/repos/stream-sessions.ts';
 import { CoreError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { buildChatMessage, parseChatMessage, type InboundChat } from '../xmpp/chat.ts';
+import {
+  buildChat,
+  buildChatState,
+  buildCorrection,
+  buildEnableCarbons,
+  buildReactions,
+  buildRetraction,
+  NS_CHATSTATES,
+  parseCarbon,
+  parseIm,
+  type ChatState,
+  type Im,
+} from '../xmpp/im.ts';
 import { createStream, type XmppStream } from '../xmpp/entity.ts';
 import { parse } from '../xmpp/jid.ts';
-import {
-  buildMamQuery,
-  NS_MAM,
-  parseArchivedChat,
-  parseFin,
-  parseMamResult,
-  type MamFin,
-  type MamResult,
-} from '../xmpp/mam.ts';
+import { buildMamQuery, NS_MAM, parseFin, parseMamResult, type MamFin, type MamResult } from '../xmpp/mam.ts';
 import { buildAvailable, parsePresence, PresenceBook } from '../xmpp/presence.ts';
-import { buildReceipt, feedbackRequests, parseFeedback, wantsReceipt } from '../xmpp/receipts.ts';
+import { buildDisplayed, buildReceipt, feedbackRequests, parseFeedback, wantsReceipt } from '../xmpp/receipts.ts';
 import { buildRosterGet, isLegitimatePush, NS_ROSTER, parseRosterQuery, type RosterChange } from '../xmpp/roster.ts';
 import { Backoff } from './backoff.ts';
 import { classifyConnectError } from './connect-errors.ts';
@@ -145,6 +149,10 @@ export class Account {
   readonly #mamQueries = new Map<string, (result: MamResult) => void>();
   /** A catch-up is running: live archive ids must not move the sync point past unfetched pages. */
   #catchingUp = false;
+  /** Contacts who sent us chat states (XEP-0085): only they get ours. */
+  readonly #chatStatePeers = new Set<string>();
+  /** Per conversation: read mark and unread count (hot path: no count query per message). */
+  readonly #reading = new Map<string, { readUpTo: number; unread: number }>();
 
   constructor(config: AccountConfig, deps: AccountDeps) {
     const jid = parse(config.jid);
@@ -470,6 +478,10 @@ export class Account {
     if (outcome === 'online') {
       this.#clearPresence(); // the server sends everyone's presence again after ours
       await whileConnected(stream, this.#loadRoster(stream));
+      // XEP-0280: what our other devices send and receive comes here too.
+      void stream.iq.set(buildEnableCarbons()).catch((err: unknown) => {
+        this.#deps.log.info('xmpp', `${this.id}: no message carbons on this server`, err);
+      });
       // A new session: what the last one missed (queued on the server in a session that could
       // not be resumed, or sent while we were away) is in the server archive. See #catchUp.
       await this.#catchUp(stream, generation);
@@ -535,7 +547,15 @@ export class Account {
       const next = again[0] && (!queued || again[0].id < queued.id) ? again.shift() : queued;
       if (!next) return;
       try {
-        await stream.entity.send(buildChatMessage(next.peer, next.body, next.stanzaId, feedbackRequests()));
+        await stream.entity.send(
+          buildChat(
+            next.peer,
+            next.body,
+            next.stanzaId,
+            [...feedbackRequests(), xml('active', { xmlns: NS_CHATSTATES })],
+            this.#replyFor(next),
+          ),
+        );
       } catch (err) {
         this.#deps.log.warn(
           'chat',
@@ -592,14 +612,17 @@ export class Account {
   // --- messages -----------------------------------------------------------------
 
   /** Stores the message ('queued'), then lets the outbox send it; the stored row is the answer. */
-  async send(to: string, body: string): Promise<Message> {
+  async send(to: string, body: string, replyTo?: number): Promise<Message> {
     const peer = parse(to);
     if (!peer?.local) throw new CoreError('bad-request', `"${to}" is not a valid address.`);
     if (!this.#config.enabled) throw new CoreError('not-connected', 'This account is disabled.');
     const id = randomUUID();
     const now = this.#now();
+    const quoted = replyTo !== undefined ? this.#deps.repos.messages.refOf(replyTo) : undefined;
+    if (replyTo !== undefined && (quoted?.account !== this.id || quoted.peer !== peer.bare))
+      throw new CoreError('not-found', 'The message to reply to is not in this conversation.');
     this.#open(peer.bare, now);
-    const stored = this.#deps.repos.messages.insert({
+    const inserted = this.#deps.repos.messages.insert({
       account: this.id,
       peer: peer.bare,
       direction: 'out',
@@ -610,8 +633,12 @@ export class Account {
       timestamp: now,
       receivedAt: now,
       state: 'queued',
+      replyTo: quoted?.ref,
+      replyToRow: replyTo,
     });
-    if (!stored) throw new CoreError('internal', 'message could not be stored');
+    if (!inserted) throw new CoreError('internal', 'message could not be stored');
+    const stored = this.#deps.repos.messages.get(inserted.id) ?? inserted;
+    this.#markReadLocally(peer.bare, stored.id);
     this.#deps.emit('message.added', stored);
     this.#emitConversation(stored);
     await this.#pump();
@@ -626,6 +653,111 @@ export class Account {
     return this.#deps.repos.messages.outbound(this.id, again.stanzaId) ?? again;
   }
 
+  /** XEP-0308: corrects our newest message here, then tells the peer. */
+  async correct(messageId: number, body: string): Promise<Message> {
+    const { stream, ref } = this.#ownMessage(messageId, 'edit');
+    if (this.#deps.repos.messages.lastOutboundId(this.id, ref.peer) !== messageId)
+      throw new CoreError('bad-request', 'Only your newest message in a conversation can be edited.');
+    const updated = this.#deps.repos.messages.correct(messageId, body, this.#now());
+    if (!updated) return this.#messageOrThrow(messageId);
+    this.#updated(updated);
+    await stream.entity.send(buildCorrection(ref.peer, randomUUID(), ref.ref, body));
+    return updated;
+  }
+
+  /** XEP-0424: deletes one of our messages for everyone (here first). */
+  async retract(messageId: number): Promise<Message> {
+    const { stream, ref } = this.#ownMessage(messageId, 'delete');
+    const updated = this.#deps.repos.messages.retract(messageId, this.#now());
+    if (!updated) return this.#messageOrThrow(messageId);
+    this.#updated(updated);
+    await stream.entity.send(buildRetraction(ref.peer, randomUUID(), ref.ref));
+    return updated;
+  }
+
+  /** XEP-0444: our whole set of reactions to a message of this account. */
+  async react(messageId: number, reactions: readonly string[]): Promise<Message> {
+    const ref = this.#deps.repos.messages.refOf(messageId);
+    if (ref?.account !== this.id) throw new CoreError('not-found', 'No such message.');
+    const stream = this.#stream;
+    if (this.#status !== 'online' || !stream)
+      throw new CoreError('not-connected', 'Reactions need a connection; try again when online.');
+    const unique = [...new Set(reactions)];
+    const updated = this.#deps.repos.messages.react(messageId, this.id, unique, this.#now());
+    if (!updated) throw new CoreError('not-found', 'No such message.');
+    this.#deps.emit('message.updated', updated);
+    await stream.entity.send(buildReactions(ref.peer, randomUUID(), ref.ref, unique));
+    return updated;
+  }
+
+  edits(messageId: number): { body: string; replacedAt: number }[] {
+    if (this.#deps.repos.messages.refOf(messageId)?.account !== this.id)
+      throw new CoreError('not-found', 'No such message.');
+    return this.#deps.repos.messages.edits(messageId);
+  }
+
+  /** XEP-0085: our composing state, only to contacts who use chat states themselves. */
+  async setChatState(peer: string, state: ChatState): Promise<void> {
+    const bare = parse(peer)?.bare;
+    const stream = this.#stream;
+    if (!bare || !this.#chatStatePeers.has(bare) || this.#status !== 'online' || !stream) return;
+    await stream.entity.send(buildChatState(bare, state)).catch(() => undefined);
+  }
+
+  /** The user saw the conversation up to `upTo`: move the read mark, tell the peer (XEP-0333). */
+  async markRead(peer: string, upTo: number): Promise<Conversation> {
+    const bare = parse(peer)?.bare;
+    if (!bare) throw new CoreError('bad-request', `"${peer}" is not a valid address.`);
+    const moved = this.#markReadLocally(bare, upTo);
+    const stream = this.#stream;
+    if (moved && stream && this.#status === 'online') {
+      const newest = this.#deps.repos.messages.newestInbound(this.id, bare, upTo);
+      if (newest?.ref) await stream.entity.send(buildDisplayed(bare, randomUUID(), newest.ref)).catch(() => undefined);
+    }
+    const conversation = this.openConversation(bare);
+    this.#deps.emit('conversation.updated', conversation);
+    return conversation;
+  }
+
+  updateConversation(peer: string, change: { draft?: string | undefined; tab?: boolean | undefined }): Conversation {
+    const bare = parse(peer)?.bare;
+    if (!bare) throw new CoreError('bad-request', `"${peer}" is not a valid address.`);
+    this.#open(bare, this.#now());
+    if (change.draft !== undefined) this.#deps.repos.conversations.setDraft(this.id, bare, change.draft);
+    if (change.tab !== undefined) this.#deps.repos.conversations.setTab(this.id, bare, change.tab);
+    const conversation = this.openConversation(bare);
+    this.#deps.emit('conversation.updated', conversation);
+    return conversation;
+  }
+
+  #ownMessage(messageId: number, verb: string) {
+    const ref = this.#deps.repos.messages.refOf(messageId);
+    if (ref?.account !== this.id || ref.direction !== 'out')
+      throw new CoreError('not-found', `You can only ${verb} your own messages.`);
+    const stream = this.#stream;
+    if (this.#status !== 'online' || !stream)
+      throw new CoreError('not-connected', `To ${verb} a message for everyone, Parley must be online.`);
+    return { stream, ref };
+  }
+
+  #messageOrThrow(messageId: number): Message {
+    const message = this.#deps.repos.messages.get(messageId);
+    if (!message) throw new CoreError('not-found', 'No such message.');
+    return message;
+  }
+
+  /** XEP-0461 for an outbound message that quotes another. */
+  #replyFor(message: OutboundMessage): { id: string; to: string; quote: string } | undefined {
+    if (!message.replyTo) return undefined;
+    const ref = this.#deps.repos.messages.refOf(message.replyTo.id);
+    if (!ref) return undefined;
+    return {
+      id: ref.ref,
+      to: ref.direction === 'in' ? ref.peer : this.id,
+      quote: this.#deps.repos.messages.get(message.replyTo.id)?.body ?? '',
+    };
+  }
+
   contacts(): Contact[] {
     return this.#deps.repos.contacts.list(this.id).map((item) => this.#contact(item));
   }
@@ -633,7 +765,7 @@ export class Account {
   conversations(): Conversation[] {
     return this.#deps.repos.conversations
       .list(this.id)
-      .map((row) => this.#conversation(row.peer, row.lastBody, row.lastTimestamp));
+      .map((row) => this.#conversation(row.peer, row.lastBody, row.lastTimestamp, row));
   }
 
   openConversation(peer: string): Conversation {
@@ -641,7 +773,7 @@ export class Account {
     if (!bare) throw new CoreError('bad-request', `"${peer}" is not a valid address.`);
     this.#open(bare, this.#now());
     const row = this.#deps.repos.conversations.get(this.id, bare);
-    return this.#conversation(bare, row?.lastBody, row?.lastTimestamp);
+    return this.#conversation(bare, row?.lastBody, row?.lastTimestamp, row);
   }
 
   messages(peer: string, before?: number, limit?: number): Message[] {
@@ -761,19 +893,20 @@ export class Account {
       return;
     }
     if (stanza.is('message')) {
-      const feedback = parseFeedback(stanza);
-      if (feedback) {
-        this.#onFeedback(stanza, feedback);
-        if (feedback.kind === 'error') return;
-      }
-      const parsed = parseChatMessage(stanza, this.id, this.#now());
-      if (parsed.kind === 'invalid') {
-        this.#deps.log.warn('chat', `${this.id}: dropped a message: ${parsed.reason}`);
+      const carbon = parseCarbon(stanza, this.id);
+      if (carbon === 'spoofed') {
+        this.#deps.log.warn('xmpp', `${this.id}: dropped a carbon copy that did not come from our own account`);
         return;
       }
-      if (parsed.kind !== 'chat') return;
-      this.#receive(parsed.message);
-      this.#sendReceipt(stream, stanza, parsed.message);
+      const message = carbon ? carbon.message : stanza;
+      const feedback = parseFeedback(message);
+      if (feedback) {
+        // Bounces and receipts for our messages; a carbon of a receipt another device of ours sent says nothing here.
+        if (!carbon || carbon.kind === 'received') this.#onFeedback(message, feedback);
+        if (feedback.kind === 'error') return;
+      }
+      const fresh = this.#apply(message, carbon ? 'carbon' : 'live');
+      if (fresh && !carbon) this.#sendReceipt(stream, message, fresh);
     } else if (stanza.is('presence')) {
       const update = parsePresence(stanza);
       if (!update || update.bare === this.id) return;
@@ -783,27 +916,125 @@ export class Account {
     }
   }
 
-  #receive(m: InboundChat): void {
+  /**
+   * Applies one message stanza (live, a carbon, or from the archive with its archive id and
+   * time) to the archive: stores a new message, or a correction, retraction or reactions
+   * on a stored one, or notes a chat state. Returns the message when it was new here.
+   */
+  #apply(
+    stanza: Element,
+    via: 'live' | 'carbon' | 'archive',
+    archive?: { id: string; at: number | undefined },
+  ): Message | undefined {
     const now = this.#now();
-    this.#open(m.peer, now);
-    const stored = this.#deps.repos.messages.insert({
+    const im = parseIm(stanza, this.id, archive?.at ?? now);
+    if (im.kind === 'ignore') return undefined;
+    if (im.kind === 'invalid') {
+      this.#deps.log.warn('chat', `${this.id}: dropped a message: ${im.reason}`);
+      return undefined;
+    }
+    const stanzaId = archive?.id ?? im.stanzaId;
+    if (stanzaId && via !== 'archive' && !this.#catchingUp) this.#deps.repos.archiveSync.save(this.id, stanzaId, now); // no gap before a live archive id
+    if (im.direction === 'in' && im.chatState && via === 'live') {
+      this.#chatStatePeers.add(im.peer);
+      this.#deps.emit('chat.state', { accountId: this.id, peer: im.peer, state: im.chatState });
+    }
+    switch (im.kind) {
+      case 'state':
+        return undefined;
+      case 'chat':
+        return this.#store(im, stanzaId, via, now);
+      case 'correction': {
+        const target = this.#deps.repos.messages.find(this.id, im.peer, im.target, im.direction);
+        const updated = target && this.#deps.repos.messages.correct(target.id, im.body, im.timestamp);
+        if (updated) this.#updated(updated);
+        return undefined;
+      }
+      case 'retraction': {
+        const target = this.#deps.repos.messages.find(this.id, im.peer, im.target, im.direction);
+        const updated = target && this.#deps.repos.messages.retract(target.id, im.timestamp);
+        if (updated) this.#updated(updated);
+        return undefined;
+      }
+      case 'reactions': {
+        const target = this.#deps.repos.messages.find(this.id, im.peer, im.target);
+        const sender = im.direction === 'in' ? im.peer : this.id;
+        const updated = target && this.#deps.repos.messages.react(target.id, sender, im.reactions, im.timestamp);
+        if (updated) this.#deps.emit('message.updated', updated);
+        return undefined;
+      }
+    }
+  }
+
+  /** Stores a chat message from any path, once (identity de-duplicates), and shows it. */
+  #store(
+    im: Extract<Im, { kind: 'chat' }>,
+    stanzaId: string | undefined,
+    via: string,
+    now: number,
+  ): Message | undefined {
+    const { messages } = this.#deps.repos;
+    if (im.direction === 'out') {
+      // One of ours that came back (archive): the server has it, whatever a lost session's ack would have said.
+      const own = im.originId ?? im.messageId;
+      const mine = own !== undefined ? messages.outbound(this.id, own, im.peer) : undefined;
+      if (mine) {
+        const updated = via === 'archive' ? messages.advance(mine.id, 'acked') : undefined;
+        if (updated) this.#deps.emit('message.updated', updated);
+        return undefined;
+      }
+    }
+    this.#open(im.peer, now);
+    const replyToRow = im.replyTo !== undefined ? messages.find(this.id, im.peer, im.replyTo)?.id : undefined;
+    const inserted = messages.insert({
       account: this.id,
-      peer: m.peer,
-      direction: 'in',
-      senderKey: m.senderKey,
-      stanzaId: m.stanzaId,
-      originId: m.originId,
-      messageId: m.messageId,
-      body: m.body,
-      timestamp: m.timestamp,
+      peer: im.peer,
+      direction: im.direction,
+      senderKey: im.senderKey,
+      stanzaId,
+      originId: im.originId,
+      messageId: im.messageId,
+      body: im.body,
+      timestamp: im.timestamp,
       receivedAt: now,
-      state: 'received',
+      state: im.direction === 'out' ? 'acked' : 'received',
+      replyTo: im.replyTo,
+      replyToRow,
     });
-    // Live archive ids move the sync point only while nothing before them is still unfetched.
-    if (m.stanzaId && !this.#catchingUp) this.#deps.repos.archiveSync.save(this.id, m.stanzaId, now);
-    if (!stored) return; // already stored: shown once
+    if (!inserted) return undefined; // already stored: shown once
+    const stored = replyToRow !== undefined ? (messages.get(inserted.id) ?? inserted) : inserted;
+    const reading = this.#readingOf(im.peer);
+    if (im.direction === 'in') reading.unread += 1;
+    else this.#markReadLocally(im.peer, stored.id); // what we answered from another device, we have seen
     this.#deps.emit('message.added', stored);
     this.#emitConversation(stored);
+    return stored;
+  }
+
+  /** A changed message; the conversation's preview too when it is the newest. */
+  #updated(message: Message): void {
+    this.#deps.emit('message.updated', message);
+    const row = this.#deps.repos.conversations.get(this.id, message.peer);
+    if (row?.lastBody === message.body) this.#emitConversation(message);
+  }
+
+  #readingOf(peer: string): { readUpTo: number; unread: number } {
+    let reading = this.#reading.get(peer);
+    if (!reading) {
+      const readUpTo = this.#deps.repos.conversations.get(this.id, peer)?.readUpTo ?? 0;
+      reading = { readUpTo, unread: this.#deps.repos.messages.unreadCount(this.id, peer, readUpTo) };
+      this.#reading.set(peer, reading);
+    }
+    return reading;
+  }
+
+  #markReadLocally(peer: string, upTo: number): boolean {
+    const moved = this.#deps.repos.conversations.markRead(this.id, peer, upTo);
+    if (moved) {
+      const readUpTo = upTo;
+      this.#reading.set(peer, { readUpTo, unread: this.#deps.repos.messages.unreadCount(this.id, peer, readUpTo) });
+    }
+    return moved;
   }
 
   // --- server archive (XEP-0313) ------------------------------------------------
@@ -920,54 +1151,26 @@ export class Account {
     }
   }
 
-  /** Stores one archived message (either direction); true when it was new here. */
+  /** Stores one archived message (either direction, any kind); true when it was new here. */
   #storeArchived(result: MamResult): boolean {
-    const { messages } = this.#deps.repos;
-    const now = this.#now();
-    const chat = parseArchivedChat(result.message, this.id, result.timestamp ?? now);
-    if (!chat) {
+    const feedback = parseFeedback(result.message);
+    if (feedback && feedback.kind !== 'error') {
       // Receipts and markers that a lost session never delivered still move our messages on.
-      const feedback = parseFeedback(result.message);
-      if (feedback && feedback.kind !== 'error') this.#onFeedback(result.message, feedback);
+      this.#onFeedback(result.message, feedback);
       return false;
     }
-    if (chat.direction === 'out') {
-      const own = chat.originId ?? chat.messageId;
-      const mine = own !== undefined ? messages.outbound(this.id, own, chat.peer) : undefined;
-      if (mine) {
-        // The server has it: whatever the lost session's acknowledgement would have said.
-        const updated = messages.advance(mine.id, 'acked');
-        if (updated) this.#deps.emit('message.updated', updated);
-        return false;
-      }
-    }
-    this.#open(chat.peer, now);
-    const inserted = messages.insert({
-      account: this.id,
-      peer: chat.peer,
-      direction: chat.direction,
-      senderKey: chat.senderKey,
-      stanzaId: result.archiveId,
-      originId: chat.originId,
-      messageId: chat.messageId,
-      body: chat.body,
-      timestamp: chat.timestamp,
-      receivedAt: now,
-      state: chat.direction === 'out' ? 'acked' : 'received',
-    });
-    if (!inserted) return false;
-    this.#deps.emit('message.added', inserted);
-    this.#emitConversation(inserted);
-    return true;
+    return this.#apply(result.message, 'archive', { id: result.archiveId, at: result.timestamp }) !== undefined;
   }
 
   /** XEP-0184: confirm receipt (after storing) to contacts who share presence with us. */
-  #sendReceipt(stream: Stream, stanza: Element, m: InboundChat): void {
+  #sendReceipt(stream: Stream, stanza: Element, m: Message): void {
     const from: unknown = stanza.attrs['from'];
-    if (!m.messageId || typeof from !== 'string' || !wantsReceipt(stanza)) return;
+    const messageId: unknown = stanza.attrs['id'];
+    if (m.direction !== 'in' || typeof messageId !== 'string' || typeof from !== 'string' || !wantsReceipt(stanza))
+      return;
     const subscription = this.#deps.repos.contacts.get(this.id, m.peer)?.subscription;
     if (subscription !== 'from' && subscription !== 'both') return;
-    void stream.entity.send(buildReceipt(from, randomUUID(), m.messageId)).catch(() => undefined);
+    void stream.entity.send(buildReceipt(from, randomUUID(), messageId)).catch(() => undefined);
   }
 
   #onFeedback(stanza: Element, feedback: NonNullable<ReturnType<typeof parseFeedback>>): void {
@@ -1068,13 +1271,19 @@ export class Account {
     peer: string,
     lastBody: string | null | undefined,
     lastTimestamp: number | null | undefined,
+    row?: { draft: string; tab: number },
   ): Conversation {
+    const reading = this.#readingOf(peer);
     return {
       accountId: this.id,
       peer,
       name: this.#displayName(peer),
       ...(lastBody != null ? { lastBody: lastBody.slice(0, 200) } : {}),
       ...(lastTimestamp != null ? { lastTimestamp } : {}),
+      unread: reading.unread,
+      readUpTo: reading.readUpTo,
+      ...(row?.draft ? { draft: row.draft } : {}),
+      ...(row?.tab ? { tab: true } : {}),
     };
   }
 

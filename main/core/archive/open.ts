@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { migrate } from './migrations/index.ts';
+import { registerSearchFunctions } from './search-text.ts';
 
 export type Db = Database.Database;
 
@@ -35,6 +36,8 @@ export function openArchive(dataDir: string): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // The search index's triggers call these (migration 0005): before any write.
+  registerSearchFunctions(db);
   migrate(db);
   return db;
 }

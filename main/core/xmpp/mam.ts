@@ -4,10 +4,7 @@
  */
 import xml from '@xmpp/xml';
 import type { Element } from '@xmpp/xml';
-import { createHash } from 'node:crypto';
-import { MAX_BODY_CHARS, parseChatMessage } from './chat.ts';
-import { parse } from './jid.ts';
-import { parseOriginId, parseDelay } from './stanza-ids.ts';
+import { parseDelay } from './stanza-ids.ts';
 
 export const NS_MAM = 'urn:xmpp:mam:2';
 export const NS_RSM = 'http://jabber.org/protocol/rsm';
@@ -92,62 +89,5 @@ export function parseFin(fin: Element | undefined): MamFin {
     complete: fin.attrs['complete'] === 'true' || fin.attrs['complete'] === true,
     first: validId(first) ? first : undefined,
     last: validId(last) ? last : undefined,
-  };
-}
-
-/** A one-to-one message from the archive, either direction. */
-export interface ArchivedChat {
-  direction: 'in' | 'out';
-  peer: string;
-  body: string;
-  senderKey: string;
-  originId: string | undefined;
-  messageId: string | undefined;
-  timestamp: number;
-}
-
-/**
- * The chat message inside an archive result. Messages we sent (from any of our devices)
- * come back as 'out' with the recipient as peer; everything else is parsed as inbound.
- */
-export function parseArchivedChat(message: Element, ownBare: string, timestamp: number): ArchivedChat | undefined {
-  const from = parse(message.attrs['from']);
-  if (from?.bare !== ownBare) {
-    const parsed = parseChatMessage(message, ownBare, timestamp);
-    if (parsed.kind !== 'chat') return undefined;
-    const m = parsed.message;
-    return {
-      direction: 'in',
-      peer: m.peer,
-      body: m.body,
-      senderKey: m.senderKey,
-      originId: m.originId,
-      messageId: m.messageId,
-      timestamp: m.timestamp,
-    };
-  }
-  const type: unknown = message.attrs['type'] ?? 'normal';
-  if (type !== 'chat' && type !== 'normal') return undefined;
-  const to = parse(message.attrs['to']);
-  if (!to?.local || to.bare === ownBare) return undefined;
-  const body = message.getChildText('body');
-  if (body === null || body.trim().length === 0 || body.length > MAX_BODY_CHARS) return undefined;
-  const originId = parseOriginId(message);
-  const idAttr: unknown = message.attrs['id'];
-  const messageId = validId(idAttr) ? idAttr : undefined;
-  const stamp = parseDelay(message) ?? timestamp;
-  return {
-    direction: 'out',
-    peer: to.bare,
-    body,
-    senderKey:
-      originId ??
-      messageId ??
-      `h:${createHash('sha256')
-        .update(`${ownBare}\n${String(stamp)}\n${body}`)
-        .digest('base64url')}`,
-    originId,
-    messageId,
-    timestamp: stamp,
   };
 }

@@ -61,3 +61,13 @@ export function wantsReceipt(stanza: Element): boolean {
 export function buildReceipt(to: string, id: string, receiptId: string): Element {
   return xml('message', { to, id }, xml('received', { xmlns: NS_RECEIPTS, id: receiptId }));
 }
+
+/** XEP-0333: the user has seen the message sent with `markedId` (and everything before it). */
+export function buildDisplayed(to: string, id: string, markedId: string): Element {
+  return xml(
+    'message',
+    { to, id, type: 'chat' },
+    xml('displayed', { xmlns: NS_MARKERS, id: markedId }),
+    xml('store', { xmlns: 'urn:xmpp:hints' }),
+  );
+}

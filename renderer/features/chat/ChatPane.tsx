@@ -42,6 +42,14 @@ export function ChatPane({ account, peer, conversation, contact, labelled, onBac
     }
   };
 
+  /** Only ever after a click: the core hands the URL to the system browser (or says why not). */
+  const openLink = (url: string): void => {
+    setRetryError(null);
+    client.call('app.openExternal', { url }).catch((err: unknown) => {
+      setRetryError(errorText(err, t));
+    });
+  };
+
   const send = async (body: string): Promise<void> => {
     const message = await client.call('message.send', { accountId, to: peer, body });
     messages.put(message);
@@ -77,6 +85,7 @@ export function ChatPane({ account, peer, conversation, contact, labelled, onBac
         onLoadOlder={messages.loadOlder}
         stickToken={stickToken}
         onRetry={retry}
+        onOpenLink={openLink}
       />
       {(messages.error ?? retryError) !== null && (
         <p className="chat-error" role="alert">

@@ -7,6 +7,7 @@ import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import type { Message, MessageState } from '../../../preload/contract.ts';
 import { Icons, Spinner } from '../../app/ui.tsx';
 import { useI18n, type Messages } from '../../i18n/index.ts';
+import { MessageText } from './MessageText.tsx';
 
 const NEAR = 48; // px: "at the bottom" / "at the top" tolerance
 const GROUP_MS = 5 * 60_000;
@@ -20,9 +21,19 @@ interface Props {
   stickToken: number;
   /** Send a failed message again. */
   onRetry: (message: Message) => Promise<unknown>;
+  /** A link in a message was clicked: open it outside the app. */
+  onOpenLink: (url: string) => void;
 }
 
-export function MessageList({ messages, hasMore, loadingOlder, onLoadOlder, stickToken, onRetry }: Props): ReactNode {
+export function MessageList({
+  messages,
+  hasMore,
+  loadingOlder,
+  onLoadOlder,
+  stickToken,
+  onRetry,
+  onOpenLink,
+}: Props): ReactNode {
   const { t, time, dateTime, day } = useI18n();
   const [retrying, setRetrying] = useState<ReadonlySet<number>>(new Set());
   const retry = (m: Message): void => {
@@ -99,7 +110,7 @@ export function MessageList({ messages, hasMore, loadingOlder, onLoadOlder, stic
                 </span>
               )}
               <div className="bubble">
-                <p className="body">{m.body}</p>
+                <MessageText body={m.body} onOpenLink={onOpenLink} />
                 <span className="meta">
                   <time dateTime={new Date(m.timestamp).toISOString()} title={dateTime(m.timestamp)}>
                     {time(m.timestamp)}

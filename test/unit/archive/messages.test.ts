@@ -85,8 +85,55 @@ describe('archive/repos/messages', () => {
     conversations.open(base.account, 'carol@example.org', 20);
     messages.insert({ ...base, body: 'latest from bob', timestamp: 30 });
     assert.deepEqual(conversations.list(base.account), [
-      { peer: 'bob@example.org', lastBody: 'latest from bob', lastTimestamp: 30, openedAt: 10 },
-      { peer: 'carol@example.org', lastBody: null, lastTimestamp: null, openedAt: 20 },
+      {
+        peer: 'bob@example.org',
+        lastBody: 'latest from bob',
+        lastTimestamp: 30,
+        openedAt: 10,
+        readUpTo: 0,
+        draft: '',
+        tab: 0,
+      },
+      { peer: 'carol@example.org', lastBody: null, lastTimestamp: null, openedAt: 20, readUpTo: 0, draft: '', tab: 0 },
     ]);
+  });
+
+  it('keeps corrections with their history, tombstones retractions, and sums reactions per emoji', () => {
+    const db = openArchive(':memory:');
+    const messages = createMessageRepo(db);
+    const m = messages.insert({ ...base, senderKey: 'k-edit', messageId: 'orig-1', body: 'helo' });
+    assert.ok(m);
+    assert.equal(messages.find(base.account, base.peer, 'orig-1')?.id, m.id);
+    assert.equal(messages.find(base.account, base.peer, 'orig-1', 'out'), undefined, 'only from the same side');
+    const fixed = messages.correct(m.id, 'hello', 50);
+    assert.equal(fixed?.body, 'hello');
+    assert.equal(fixed.editedAt, 50);
+    assert.equal(messages.correct(m.id, 'hello', 60), undefined, 'the same text again changes nothing');
+    assert.deepEqual(messages.edits(m.id), [{ body: 'helo', replacedAt: 50 }]);
+    messages.react(m.id, base.account, ['👍', '🎉'], 70);
+    const reacted = messages.react(m.id, base.peer, ['👍'], 71);
+    assert.deepEqual(reacted?.reactions, [
+      { emoji: '👍', count: 2, mine: true },
+      { emoji: '🎉', count: 1, mine: true },
+    ]);
+    assert.deepEqual(messages.react(m.id, base.account, [], 72)?.reactions, [{ emoji: '👍', count: 1, mine: false }]);
+    const gone = messages.retract(m.id, 80);
+    assert.equal(gone?.retracted, true);
+    assert.equal(gone.body, '');
+    assert.equal(gone.reactions, undefined, 'a tombstone keeps no reactions');
+    assert.deepEqual(messages.edits(m.id), [], 'nor its history');
+    assert.equal(messages.retract(m.id, 81), undefined, 'once');
+    assert.equal(messages.correct(m.id, 'back?', 90), undefined, 'a tombstone cannot be edited');
+  });
+
+  it('links a reply to the message it quotes, with a preview', () => {
+    const db = openArchive(':memory:');
+    const messages = createMessageRepo(db);
+    const quoted = messages.insert({ ...base, senderKey: 'k-q', messageId: 'q-1', body: 'pizza tonight?' });
+    assert.ok(quoted);
+    const reply = messages.insert({ ...base, senderKey: 'k-r', body: 'yes', replyTo: 'q-1', replyToRow: quoted.id });
+    assert.ok(reply);
+    assert.deepEqual(messages.get(reply.id)?.replyTo, { id: quoted.id, preview: 'pizza tonight?', direction: 'in' });
+    assert.deepEqual(messages.list(base.account, base.peer).at(-1)?.replyTo?.preview, 'pizza tonight?');
   });
 });

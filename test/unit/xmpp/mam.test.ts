@@ -1,13 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  buildMamQuery,
-  parseArchivedChat,
-  parseFin,
-  parseMamResult,
-  NS_MAM,
-  NS_RSM,
-} from '../../../main/core/xmpp/mam.ts';
+import { buildMamQuery, parseFin, parseMamResult, NS_MAM, NS_RSM } from '../../../main/core/xmpp/mam.ts';
 import { stanza } from '../../support/stanza.ts';
 
 const OWN = 'alice@example.org';
@@ -101,54 +94,5 @@ describe('xmpp/mam: XEP-0313 queries and results', () => {
     );
     assert.deepEqual(parseFin(done), { complete: true, first: undefined, last: undefined });
     assert.equal(parseFin(undefined).complete, true, 'no <fin/>: nothing more to fetch');
-  });
-
-  it('parses archived messages in both directions', () => {
-    const inbound = parseArchivedChat(
-      stanza(
-        '<message from="bob@example.org/phone" to="alice@example.org" type="chat" id="m1"><body>hello</body><origin-id xmlns="urn:xmpp:sid:0" id="o1"/></message>',
-      ),
-      OWN,
-      1000,
-    );
-    assert.deepEqual(inbound, {
-      direction: 'in',
-      peer: 'bob@example.org',
-      body: 'hello',
-      senderKey: 'o1',
-      originId: 'o1',
-      messageId: 'm1',
-      timestamp: 1000,
-    });
-    const outbound = parseArchivedChat(
-      stanza(
-        '<message from="alice@example.org/laptop" to="bob@example.org/phone" type="chat" id="m2"><body>sent elsewhere</body><origin-id xmlns="urn:xmpp:sid:0" id="o2"/></message>',
-      ),
-      OWN,
-      2000,
-    );
-    assert.deepEqual(outbound, {
-      direction: 'out',
-      peer: 'bob@example.org',
-      body: 'sent elsewhere',
-      senderKey: 'o2',
-      originId: 'o2',
-      messageId: 'm2',
-      timestamp: 2000,
-    });
-  });
-
-  it('skips what is not a one-to-one chat: no body, groupchat, errors, notes to self', () => {
-    const skip = (xmlText: string) => {
-      assert.equal(parseArchivedChat(stanza(xmlText), OWN, 0), undefined, xmlText);
-    };
-    skip('<message from="bob@example.org" type="chat"><received xmlns="urn:xmpp:receipts" id="x"/></message>');
-    skip('<message from="room@muc.example.org/bob" type="groupchat"><body>hi</body></message>');
-    skip('<message from="bob@example.org" type="error"><body>hi</body></message>');
-    skip('<message from="alice@example.org/a" to="alice@example.org/b" type="chat"><body>self</body></message>');
-    skip('<message from="alice@example.org/a" to="example.org" type="chat"><body>to a server</body></message>');
-    skip(
-      `<message from="alice@example.org/a" to="bob@example.org" type="chat"><body>${'x'.repeat(70_000)}</body></message>`,
-    );
   });
 });

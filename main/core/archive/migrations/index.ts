@@ -7,6 +7,8 @@ import { migration0001 } from './0001-initial.ts';
 import { migration0002 } from './0002-delivery-states.ts';
 import { migration0003 } from './0003-stream-sessions.ts';
 import { migration0004 } from './0004-archive-sync.ts';
+import { migration0005 } from './0005-search.ts';
+import { migration0006 } from './0006-message-features.ts';
 
 export interface Migration {
   version: number;
@@ -14,7 +16,14 @@ export interface Migration {
   up(db: Database): void;
 }
 
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];
+export const migrations: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+  migration0005,
+  migration0006,
+];
 
 export function migrate(db: Database, list: readonly Migration[] = migrations): number {
   const current = db.pragma('user_version', { simple: true }) as number;

@@ -5,6 +5,11 @@ export interface ConversationRow {
   peer: string;
   lastBody: string | null;
   lastTimestamp: number | null;
+  /** The newest message the user has seen (0: none). */
+  readUpTo: number;
+  draft: string;
+  /** Open as a tab. */
+  tab: number;
 }
 
 export type ConversationRepo = ReturnType<typeof createConversationRepo>;
@@ -14,7 +19,8 @@ export function createConversationRepo(db: Db) {
     'INSERT OR IGNORE INTO conversations (account, peer, opened_at) VALUES (?, ?, ?)',
   );
   const select = `
-    SELECT c.peer AS peer, m.body AS lastBody, m.timestamp AS lastTimestamp, c.opened_at AS openedAt
+    SELECT c.peer AS peer, m.body AS lastBody, m.timestamp AS lastTimestamp, c.opened_at AS openedAt,
+      c.read_up_to AS readUpTo, c.draft AS draft, c.tab AS tab
     FROM conversations c
     LEFT JOIN messages m ON m.id = (SELECT MAX(id) FROM messages WHERE account = c.account AND peer = c.peer)
     WHERE c.account = ?`;
@@ -22,6 +28,16 @@ export function createConversationRepo(db: Db) {
   const one = db.prepare<[string, string], ConversationRow>(`${select} AND c.peer = ?`);
 
   const removeAccount = db.prepare<[string]>('DELETE FROM conversations WHERE account = ?');
+  const markRead = db.prepare<[number, string, string, number]>(
+    'UPDATE conversations SET read_up_to = ? WHERE account = ? AND peer = ? AND read_up_to < ?',
+  );
+  const setDraft = db.prepare<[string, string, string]>(
+    'UPDATE conversations SET draft = ? WHERE account = ? AND peer = ?',
+  );
+  const setTab = db.prepare<[number, string, string]>(
+    'UPDATE conversations SET tab = ? WHERE account = ? AND peer = ?',
+  );
+  const remove = db.prepare<[string, string]>('DELETE FROM conversations WHERE account = ? AND peer = ?');
 
   return {
     removeAccount(account: string): void {
@@ -35,6 +51,19 @@ export function createConversationRepo(db: Db) {
     },
     get(account: string, peer: string): ConversationRow | undefined {
       return one.get(account, peer);
+    },
+    /** Moves the read mark forward (never back); true when it moved. */
+    markRead(account: string, peer: string, upTo: number): boolean {
+      return markRead.run(upTo, account, peer, upTo).changes > 0;
+    },
+    setDraft(account: string, peer: string, draft: string): void {
+      setDraft.run(draft, account, peer);
+    },
+    setTab(account: string, peer: string, open: boolean): void {
+      setTab.run(open ? 1 : 0, account, peer);
+    },
+    remove(account: string, peer: string): void {
+      remove.run(account, peer);
     },
   };
 }

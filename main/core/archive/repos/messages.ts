@@ -14,6 +14,9 @@ export interface NewMessage {
   timestamp: number;
   receivedAt: number;
   state: MessageState;
+  /** XEP-0461: the id the quoted message was sent with, and its row here when known. */
+  replyTo?: string | undefined;
+  replyToRow?: number | undefined;
 }
 
 interface Row {
@@ -26,9 +29,38 @@ interface Row {
   state: MessageState;
   error: string | null;
   message_id: string | null;
+  edited_at?: number | null;
+  retracted_at?: number | null;
+  reply_to_row?: number | null;
+  /** Full reads only (see FULL). */
+  reply_preview?: string | null;
+  reply_direction?: 'in' | 'out' | null;
+  reactions_json?: string | null;
 }
 
-const COLUMNS = 'id, account, peer, direction, body, timestamp, state, error, message_id';
+const COLUMNS =
+  'id, account, peer, direction, body, timestamp, state, error, message_id, edited_at, retracted_at, reply_to_row';
+/** COLUMNS plus what other rows say about it: the quoted message's preview, reactions. */
+const FULL = `${COLUMNS},
+  (SELECT substr(r.body, 1, 200) FROM messages r WHERE r.id = messages.reply_to_row) AS reply_preview,
+  (SELECT r.direction FROM messages r WHERE r.id = messages.reply_to_row) AS reply_direction,
+  (SELECT json_group_array(json_object('s', x.sender, 'r', json(x.reactions))) FROM reactions x WHERE x.message = messages.id) AS reactions_json`;
+
+/** Reactions per emoji, in first-seen order; `own` is our account (to mark ours). */
+function reactionsOf(json: string | null | undefined, own: string): Message['reactions'] {
+  if (!json || json === '[]') return undefined;
+  const counts = new Map<string, { count: number; mine: boolean }>();
+  for (const { s, r } of JSON.parse(json) as { s: string; r: string[] }[]) {
+    for (const emoji of r) {
+      const entry = counts.get(emoji) ?? { count: 0, mine: false };
+      entry.count += 1;
+      if (s === own) entry.mine = true;
+      counts.set(emoji, entry);
+    }
+  }
+  const list = [...counts].map(([emoji, e]) => ({ emoji, count: e.count, mine: e.mine }));
+  return list.length > 0 ? list : undefined;
+}
 
 /** Outbound states only move forward; 'failed' can be left only by a retry (back to 'queued'). */
 const RANK = `CASE state WHEN 'queued' THEN 0 WHEN 'sent' THEN 1 WHEN 'acked' THEN 2 WHEN 'delivered' THEN 3 WHEN 'read' THEN 4 ELSE 5 END`;
@@ -44,6 +76,18 @@ export function toMessage(row: Row): Message {
     timestamp: row.timestamp,
     state: row.state,
     ...(row.error ? { error: row.error } : {}),
+    ...(row.edited_at != null ? { editedAt: row.edited_at } : {}),
+    ...(row.retracted_at != null ? { retracted: true } : {}),
+    ...(row.reply_to_row != null
+      ? {
+          replyTo: {
+            id: row.reply_to_row,
+            ...(row.reply_preview != null ? { preview: row.reply_preview } : {}),
+            ...(row.reply_direction != null ? { direction: row.reply_direction } : {}),
+          },
+        }
+      : {}),
+    ...(row.reactions_json ? { reactions: reactionsOf(row.reactions_json, row.account) } : {}),
   };
 }
 
@@ -60,8 +104,8 @@ export type MessageRepo = ReturnType<typeof createMessageRepo>;
 
 export function createMessageRepo(db: Db) {
   const insert = db.prepare<NewMessage, Row>(`
-    INSERT INTO messages (account, peer, direction, sender_key, stanza_id, origin_id, message_id, body, timestamp, received_at, state)
-    VALUES (@account, @peer, @direction, @senderKey, @stanzaId, @originId, @messageId, @body, @timestamp, @receivedAt, @state)
+    INSERT INTO messages (account, peer, direction, sender_key, stanza_id, origin_id, message_id, body, timestamp, received_at, state, reply_to, reply_to_row)
+    VALUES (@account, @peer, @direction, @senderKey, @stanzaId, @originId, @messageId, @body, @timestamp, @receivedAt, @state, @replyTo, @replyToRow)
     ON CONFLICT DO NOTHING
     RETURNING ${COLUMNS}`);
   const advance = db.prepare<{ id: number; state: MessageState; error: string | null }, Row>(
@@ -77,7 +121,50 @@ export function createMessageRepo(db: Db) {
     `UPDATE messages SET state = 'queued', error = NULL WHERE id = ? AND account = ? AND state = 'failed' RETURNING ${COLUMNS}`,
   );
   const page = db.prepare<[string, string, number, number], Row>(
-    `SELECT ${COLUMNS} FROM messages WHERE account = ? AND peer = ? AND id < ? ORDER BY id DESC LIMIT ?`,
+    `SELECT ${FULL} FROM messages WHERE account = ? AND peer = ? AND id < ? ORDER BY id DESC LIMIT ?`,
+  );
+  const byId = db.prepare<[number], Row>(`SELECT ${FULL} FROM messages WHERE id = ?`);
+  const byMessageId = db.prepare<[string, string, string], Row>(
+    `SELECT ${COLUMNS} FROM messages WHERE account = ? AND peer = ? AND message_id = ? ORDER BY id LIMIT 1`,
+  );
+  const byOriginId = db.prepare<[string, string, string], Row>(
+    `SELECT ${COLUMNS} FROM messages WHERE account = ? AND peer = ? AND origin_id = ? ORDER BY id LIMIT 1`,
+  );
+  const refOf = db.prepare<[number], { ref: string | null; direction: 'in' | 'out'; peer: string; account: string }>(
+    'SELECT COALESCE(origin_id, message_id) AS ref, direction, peer, account FROM messages WHERE id = ?',
+  );
+  const addEdit = db.prepare<[number, number]>(
+    'INSERT INTO message_edits (message, body, replaced_at) SELECT id, body, ? FROM messages WHERE id = ?',
+  );
+  const setBody = db.prepare<[string, number, number]>(
+    'UPDATE messages SET body = ?, edited_at = ? WHERE id = ? AND retracted_at IS NULL',
+  );
+  const edits = db.prepare<[number], { body: string; replacedAt: number }>(
+    'SELECT body, replaced_at AS replacedAt FROM message_edits WHERE message = ? ORDER BY id',
+  );
+  const tombstone = db.prepare<[number, number]>(
+    "UPDATE messages SET body = '', retracted_at = ? WHERE id = ? AND retracted_at IS NULL",
+  );
+  const dropEdits = db.prepare<[number]>('DELETE FROM message_edits WHERE message = ?');
+  const dropReactions = db.prepare<[number]>('DELETE FROM reactions WHERE message = ?');
+  const setReactions = db.prepare<[number, string, string, number]>(`
+    INSERT INTO reactions (message, sender, reactions, updated_at) VALUES (?, ?, ?, ?)
+    ON CONFLICT (message, sender) DO UPDATE SET reactions = excluded.reactions, updated_at = excluded.updated_at`);
+  const clearReactions = db.prepare<[number, string]>('DELETE FROM reactions WHERE message = ? AND sender = ?');
+  const lastOutbound = db.prepare<[string, string], { id: number }>(
+    "SELECT id FROM messages WHERE account = ? AND peer = ? AND direction = 'out' AND retracted_at IS NULL ORDER BY id DESC LIMIT 1",
+  );
+  const unread = db.prepare<[string, string, number], { n: number }>(
+    "SELECT COUNT(*) AS n FROM messages WHERE account = ? AND peer = ? AND direction = 'in' AND id > ? AND retracted_at IS NULL",
+  );
+  const newestInbound = db.prepare<[string, string, number], { id: number; ref: string | null }>(
+    "SELECT id, COALESCE(message_id, origin_id) AS ref FROM messages WHERE account = ? AND peer = ? AND direction = 'in' AND id <= ? ORDER BY id DESC LIMIT 1",
+  );
+  const upTo = db.prepare<[string, string, number, number], Row>(
+    `SELECT ${COLUMNS} FROM messages WHERE account = ? AND peer = ? AND id <= ? ORDER BY id DESC LIMIT ?`,
+  );
+  const after = db.prepare<[string, string, number, number], Row>(
+    `SELECT ${COLUMNS} FROM messages WHERE account = ? AND peer = ? AND id > ? ORDER BY id LIMIT ?`,
   );
   const queued = db.prepare<[string], Row>(
     `SELECT ${COLUMNS} FROM messages WHERE account = ? AND state = 'queued' ORDER BY id`,
@@ -95,6 +182,10 @@ export function createMessageRepo(db: Db) {
     `SELECT ${COLUMNS} FROM messages WHERE account = ? AND peer = ? AND direction = 'out' AND message_id = ?`,
   );
   const removeAccount = db.prepare<[string]>('DELETE FROM messages WHERE account = ?');
+  const full = (id: number): Message | undefined => {
+    const row = byId.get(id);
+    return row && toMessage(row);
+  };
 
   return {
     /** Stores a message; undefined when the same identity is already stored. */
@@ -104,6 +195,8 @@ export function createMessageRepo(db: Db) {
         stanzaId: message.stanzaId ?? null,
         originId: message.originId ?? null,
         messageId: message.messageId ?? null,
+        replyTo: message.replyTo ?? null,
+        replyToRow: message.replyToRow ?? null,
       } as unknown as NewMessage);
       return row && toMessage(row);
     },
@@ -126,6 +219,12 @@ export function createMessageRepo(db: Db) {
     list(account: string, peer: string, before = Number.MAX_SAFE_INTEGER, limit = 50): Message[] {
       return page.all(account, peer, before, limit).reverse().map(toMessage);
     },
+    /** Oldest first: message `id` (when it is in this conversation), up to `older` before it and `newer` after. */
+    around(account: string, peer: string, id: number, older = 25, newer = 25): Message[] {
+      return [...upTo.all(account, peer, id, older + 1).reverse(), ...after.all(account, peer, id, newer)].map(
+        toMessage,
+      );
+    },
     /** The outbox, in order. */
     queued(account: string): OutboundMessage[] {
       return queued.all(account).map(toOutbound);
@@ -142,6 +241,63 @@ export function createMessageRepo(db: Db) {
     outbound(account: string, stanzaId: string, peer?: string): OutboundMessage | undefined {
       const row = peer === undefined ? byStanzaId.get(account, stanzaId) : byPeerStanzaId.get(account, peer, stanzaId);
       return row && toOutbound(row);
+    },
+    /** One message with everything about it (preview of what it quotes, reactions). */
+    get: full,
+    /**
+     * A message of this conversation by the id others refer to it with (its stanza id or
+     * origin-id: ours are equal), optionally only from one side.
+     */
+    find(account: string, peer: string, ref: string, direction?: 'in' | 'out'): Message | undefined {
+      const row = byOriginId.get(account, peer, ref) ?? byMessageId.get(account, peer, ref);
+      if (!row || (direction !== undefined && row.direction !== direction)) return undefined;
+      return toMessage(row);
+    },
+    /** The id a message is referred to by in corrections, retractions, reactions and replies. */
+    refOf(id: number): { ref: string; direction: 'in' | 'out'; peer: string; account: string } | undefined {
+      const row = refOf.get(id);
+      return row?.ref ? { ...row, ref: row.ref } : undefined;
+    },
+    /** XEP-0308: replaces the body, keeping the previous one in the history; undefined when unchanged. */
+    correct(id: number, body: string, at: number): Message | undefined {
+      return db.transaction(() => {
+        const current = byId.get(id);
+        if (!current || current.retracted_at != null || current.body === body) return undefined;
+        addEdit.run(at, id);
+        setBody.run(body, at, id);
+        return full(id);
+      })();
+    },
+    /** Earlier bodies of a corrected message, oldest first. */
+    edits(id: number): { body: string; replacedAt: number }[] {
+      return edits.all(id);
+    },
+    /** XEP-0424: leaves a tombstone (no body, no history, no reactions). */
+    retract(id: number, at: number): Message | undefined {
+      return db.transaction(() => {
+        if (tombstone.run(at, id).changes === 0) return undefined;
+        dropEdits.run(id);
+        dropReactions.run(id);
+        return full(id);
+      })();
+    },
+    /** XEP-0444: `sender`'s whole set of reactions to a message (empty: none). */
+    react(id: number, sender: string, reactions: readonly string[], at: number): Message | undefined {
+      if (reactions.length === 0) clearReactions.run(id, sender);
+      else setReactions.run(id, sender, JSON.stringify(reactions), at);
+      return full(id);
+    },
+    /** The newest own message of a conversation (the one XEP-0308 lets us correct). */
+    lastOutboundId(account: string, peer: string): number | undefined {
+      return lastOutbound.get(account, peer)?.id;
+    },
+    /** Inbound messages after `readUpTo`. */
+    unreadCount(account: string, peer: string, readUpTo: number): number {
+      return unread.get(account, peer, readUpTo)?.n ?? 0;
+    },
+    /** The newest inbound message at or before `id`, with the id to mark it displayed by (XEP-0333). */
+    newestInbound(account: string, peer: string, id: number): { id: number; ref: string | null } | undefined {
+      return newestInbound.get(account, peer, id);
     },
     removeAccount(account: string): void {
       removeAccount.run(account);

@@ -1,0 +1,329 @@
+/**
+ * Full-text search: what the index stores, how a user's query becomes an FTS5 expression, and
+ * where the matches are in a message's own text. Pure functions, shared by the index (SQLite
+ * functions called by the `messages` triggers, see migration 0005) and the search repository.
+ *
+ * The index is FTS5 with the stock `unicode61` tokenizer (`remove_diacritics 2`), which folds
+ * case and diacritics of Latin (and other spaced) scripts well, but treats a run of Han
+ * characters as one token, so '北京' would not find '我们明天去北京开会'. Chinese, Japanese and
+ * Korean text therefore reaches the tokenizer rewritten: every run of CJK characters (Han,
+ * Hiragana, Katakana, Hangul) becomes its overlapping bigrams followed by its last character
+ * ('我们明天' → '我们 们明 明天 天'), set off by spaces from the text around it; all other text
+ * is left as it is. A query is rewritten the same way: a CJK run of two or more characters
+ * becomes the phrase of its bigrams (consecutive positions: exactly a substring of one run),
+ * and a single character becomes a prefix token (a bigram starting with it, or the unigram that
+ * ends a run), so any CJK substring is found and nothing else is. The trailing unigram also
+ * lets a phrase continue past the end of a run ('北京abc').
+ *
+ * Every user term is quoted, so no input can be an FTS5 syntax error: plain words are ANDed
+ * (the last token of each matches as a prefix, for search as you type), "quoted phrases" match
+ * as phrases (an unclosed quote: a phrase whose last token is a prefix). Terms only match the
+ * `body` column: the `scope` column holds hashed account/conversation tokens, which let a
+ * filtered search intersect posting lists instead of joining every match.
+ *
+ * Highlights are computed here, on the original text (never on the bigram form), as UTF-16
+ * ranges, with the same matching rules (case and diacritics folded; prefix on the last token).
+ */
+import type { Database } from 'better-sqlite3';
+
+const CJK_CLASS = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}\\u3005-\\u3007\\u30FC';
+const CJK_RUNS = new RegExp(`[${CJK_CLASS}]+`, 'gu');
+const HAS_CJK = new RegExp(`[${CJK_CLASS}]`, 'u');
+const IS_CJK = new RegExp(`^[${CJK_CLASS}]$`, 'u');
+/** unicode61's token characters (categories L*, N*, Co); marks stay inside a word and fold away. */
+const IS_WORD_CHAR = /^[\p{L}\p{N}\p{Co}\p{M}]$/u;
+const NOT_TOKEN_CHARS = /[^\p{L}\p{N}\p{Co}]/gu;
+
+/** The SQL functions the triggers call; names are part of the schema (migration 0005). */
+export const SEARCH_TEXT_FUNCTION = 'parley_search_text';
+export const SEARCH_SCOPE_FUNCTION = 'parley_search_scope';
+
+/** At most this many terms of a query are used (the rest are ignored). */
+export const MAX_TERMS = 32;
+
+/** A run's index tokens: bigrams then its last character ('北京开会' → 北京 京开 开会 会). */
+function indexRun(run: string): string {
+  const chars = Array.from(run);
+  if (chars.length === 1) return run;
+  const out: string[] = [];
+  for (let i = 0; i + 1 < chars.length; i++) out.push(`${chars[i] ?? ''}${chars[i + 1] ?? ''}`);
+  out.push(chars.at(-1) ?? '');
+  return out.join(' ');
+}
+
+/** What the index stores for a body: the body, with each CJK run replaced by its tokens. */
+export function indexText(body: string): string {
+  if (!HAS_CJK.test(body)) return body;
+  return body.replace(CJK_RUNS, (run) => ` ${indexRun(run)} `);
+}
+
+/** 53-bit string hash (cyrb53), base 36: a compact token of letters and digits. */
+function hash(value: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
+export const accountToken = (account: string): string => `a${hash(account)}`;
+export const conversationToken = (account: string, peer: string): string => `c${hash(`${account}\u0000${peer}`)}`;
+export const peerToken = (peer: string): string => `p${hash(peer)}`;
+
+const scopeCache = new Map<string, string>();
+
+/** The `scope` column of a message: its account, its conversation and its peer, as tokens. */
+export function scopeText(account: string, peer: string): string {
+  const key = `${account}\u0000${peer}`;
+  let scope = scopeCache.get(key);
+  if (scope === undefined) {
+    if (scopeCache.size >= 4096) scopeCache.clear();
+    scope = `${accountToken(account)} ${conversationToken(account, peer)} ${peerToken(peer)}`;
+    scopeCache.set(key, scope);
+  }
+  return scope;
+}
+
+/**
+ * Registers the functions the search triggers call. Each connection needs them before it
+ * writes to `messages` (openArchive does it; so does migration 0005 for the connection it runs on).
+ */
+export function registerSearchFunctions(db: Database): void {
+  db.function(SEARCH_TEXT_FUNCTION, { deterministic: true }, (body: unknown) =>
+    typeof body === 'string' ? indexText(body) : '',
+  );
+  db.function(SEARCH_SCOPE_FUNCTION, { deterministic: true }, (account: unknown, peer: unknown) =>
+    scopeText(String(account), String(peer)),
+  );
+}
+
+// --- tokens of the original text ---------------------------------------------------------
+
+export interface TextToken {
+  kind: 'word' | 'cjk';
+  /** UTF-16 range in the original text. */
+  start: number;
+  end: number;
+  /** Case and diacritics folded (words); the character itself (CJK). */
+  folded: string;
+  /** Words: the original offset after each folded character (to end a prefix highlight). */
+  ends: number[];
+  /** CJK: continues the run of the token before it (no separator in between). */
+  joined: boolean;
+}
+
+function foldChar(ch: string): string {
+  return ch.normalize('NFKD').replace(NOT_TOKEN_CHARS, '').toLowerCase();
+}
+
+/** Splits text the way the index sees it: words (unicode61's tokens) and single CJK characters. */
+export function tokenize(text: string): TextToken[] {
+  const tokens: TextToken[] = [];
+  let word: TextToken | undefined;
+  let inRun = false;
+  const endWord = () => {
+    if (word && word.folded.length > 0) tokens.push(word);
+    word = undefined;
+  };
+  for (let i = 0; i < text.length;) {
+    const code = text.codePointAt(i) ?? 0;
+    const size = code > 0xffff ? 2 : 1;
+    let folded: string | undefined;
+    if (code < 0x80) {
+      // ASCII fast path: letters and digits are word characters, everything else separates.
+      if ((code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39)) folded = text[i] ?? '';
+      else if (code >= 0x41 && code <= 0x5a) folded = String.fromCharCode(code + 32);
+    } else {
+      const ch = text.slice(i, i + size);
+      if (IS_CJK.test(ch)) {
+        endWord();
+        tokens.push({ kind: 'cjk', start: i, end: i + size, folded: ch, ends: [], joined: inRun });
+        inRun = true;
+        i += size;
+        continue;
+      }
+      if (IS_WORD_CHAR.test(ch)) folded = foldChar(ch);
+    }
+    inRun = false;
+    if (folded === undefined) {
+      endWord();
+    } else {
+      word ??= { kind: 'word', start: i, end: i, folded: '', ends: [], joined: false };
+      word.end = i + size;
+      for (let k = 0; k < folded.length; k++) word.ends.push(i + size);
+      word.folded += folded;
+    }
+    i += size;
+  }
+  endWord();
+  return tokens;
+}
+
+// --- queries ---------------------------------------------------------------------------
+
+export interface QueryTerm {
+  tokens: TextToken[];
+  /** The last word token matches as a prefix. */
+  prefix: boolean;
+  /** The FTS5 phrase (restricted to the body column). */
+  fts: string;
+}
+
+export interface SearchQuery {
+  terms: QueryTerm[];
+  /** The FTS5 expression; undefined when the query has nothing to search for. */
+  match: string | undefined;
+}
+
+/** The FTS5 phrase of one term: words as typed (FTS folds them), CJK runs as index tokens. */
+function ftsPhrase(text: string, tokens: TextToken[], prefix: boolean): string {
+  const pieces: string[] = [];
+  let star = false;
+  for (let i = 0; i < tokens.length;) {
+    const token = tokens[i];
+    if (!token) break;
+    if (token.kind === 'word') {
+      pieces.push(text.slice(token.start, token.end));
+      i++;
+      star = prefix && i === tokens.length;
+      continue;
+    }
+    const run: string[] = [token.folded];
+    i++;
+    for (let next = tokens[i]; next?.kind === 'cjk' && next.joined; next = tokens[++i]) run.push(next.folded);
+    const last = i === tokens.length;
+    if (run.length === 1) {
+      // Alone at the end: any token starting with it; followed by more: the unigram ending a run.
+      pieces.push(run[0] ?? '');
+      star = last;
+    } else {
+      for (let k = 0; k + 1 < run.length; k++) pieces.push(`${run[k] ?? ''}${run[k + 1] ?? ''}`);
+      // Followed by more, the run must end here, where the index has its last character again.
+      if (!last) pieces.push(run.at(-1) ?? '');
+      star = false;
+    }
+  }
+  return `body : "${pieces.join(' ').replaceAll('"', '""')}"${star ? '*' : ''}`;
+}
+
+/**
+ * Parses what the user typed: words (ANDed, each a prefix) and "quoted phrases" (exact; an
+ * unclosed quote while typing: its last word a prefix). Never throws; empty means no search.
+ */
+export function parseQuery(input: string): SearchQuery {
+  const raw: { text: string; prefix: boolean }[] = [];
+  const parts = input.split('"');
+  parts.forEach((part, index) => {
+    if (index % 2 === 1) {
+      raw.push({ text: part, prefix: index === parts.length - 1 });
+    } else {
+      for (const word of part.split(/\s+/u)) if (word) raw.push({ text: word, prefix: true });
+    }
+  });
+  const terms: QueryTerm[] = [];
+  const seen = new Set<string>();
+  for (const { text, prefix } of raw) {
+    if (terms.length >= MAX_TERMS) break;
+    const tokens = tokenize(text);
+    if (tokens.length === 0) continue;
+    const fts = ftsPhrase(text, tokens, prefix);
+    if (seen.has(fts)) continue;
+    seen.add(fts);
+    terms.push({ tokens, prefix, fts });
+  }
+  return { terms, match: terms.length > 0 ? terms.map((t) => t.fts).join(' AND ') : undefined };
+}
+
+// --- highlights and snippets -------------------------------------------------------------
+
+export type Range = [start: number, end: number];
+
+export interface Snippet {
+  text: string;
+  highlights: Range[];
+}
+
+function tokenMatches(body: TextToken, query: TextToken, isPrefix: boolean, first: boolean): boolean {
+  if (body.kind !== query.kind) return false;
+  if (body.kind === 'cjk') return body.folded === query.folded && (first || body.joined === query.joined);
+  return isPrefix ? body.folded.startsWith(query.folded) : body.folded === query.folded;
+}
+
+/** Where the terms occur in `text`: sorted, merged UTF-16 ranges of the original text. */
+export function highlightRanges(text: string, terms: readonly QueryTerm[]): Range[] {
+  const body = tokenize(text);
+  const ranges: Range[] = [];
+  for (const term of terms) {
+    const q = term.tokens;
+    const lastIndex = q.length - 1;
+    const last = q[lastIndex];
+    if (!last) continue;
+    for (let i = 0; i + q.length <= body.length; i++) {
+      let ok = true;
+      for (let j = 0; j < q.length && ok; j++) {
+        const b = body[i + j];
+        const t = q[j];
+        ok = b !== undefined && t !== undefined && tokenMatches(b, t, term.prefix && j === lastIndex, j === 0);
+      }
+      if (!ok) continue;
+      const firstToken = body[i];
+      const lastToken = body[i + lastIndex];
+      if (!firstToken || !lastToken) continue;
+      const end =
+        lastToken.kind === 'word' && term.prefix
+          ? (lastToken.ends[last.folded.length - 1] ?? lastToken.end)
+          : lastToken.end;
+      ranges.push([firstToken.start, end]);
+    }
+  }
+  ranges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const merged: Range[] = [];
+  for (const r of ranges) {
+    const prev = merged.at(-1);
+    if (prev && r[0] <= prev[1]) prev[1] = Math.max(prev[1], r[1]);
+    else merged.push([r[0], r[1]]);
+  }
+  return merged;
+}
+
+export const SNIPPET_LENGTH = 160;
+const SNIPPET_LEAD = 40;
+
+const isLowSurrogate = (text: string, i: number) => {
+  const c = text.charCodeAt(i);
+  return c >= 0xdc00 && c <= 0xdfff;
+};
+
+/**
+ * A short excerpt of `text` around its first match, with the match ranges relative to the
+ * excerpt ('…' marks a cut). Plain text and ranges: the renderer builds the marks itself.
+ */
+export function snippet(text: string, terms: readonly QueryTerm[], length = SNIPPET_LENGTH): Snippet {
+  const ranges = highlightRanges(text, terms);
+  if (text.length <= length) return { text, highlights: ranges };
+  const first = ranges[0]?.[0] ?? 0;
+  let start = Math.max(0, first - SNIPPET_LEAD);
+  if (start > 0) {
+    // Start at a word boundary when one is close before the match.
+    const space = text.slice(start, first).search(/\s\S/u);
+    if (space >= 0 && space < SNIPPET_LEAD / 2) start += space + 1;
+  }
+  let end = Math.min(text.length, start + length);
+  if (end - start < length) start = Math.max(0, end - length);
+  if (start > 0 && isLowSurrogate(text, start)) start++;
+  if (end < text.length && isLowSurrogate(text, end)) end--;
+  const lead = start > 0 ? '…' : '';
+  const excerpt = `${lead}${text.slice(start, end)}${end < text.length ? '…' : ''}`;
+  const shift = lead.length - start;
+  const highlights: Range[] = [];
+  for (const [s, e] of ranges) {
+    if (e <= start || s >= end) continue;
+    highlights.push([Math.max(s, start) + shift, Math.min(e, end) + shift]);
+  }
+  return { text: excerpt, highlights };
+}
