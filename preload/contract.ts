@@ -124,6 +124,13 @@ export type Contact = z.infer<typeof Contact>;
 export const MessageState = z.enum(['queued', 'sent', 'acked', 'delivered', 'read', 'failed', 'received']);
 export type MessageState = z.infer<typeof MessageState>;
 
+/**
+ * A message's local id: increasing in arrival order, which is the display order. History
+ * fetched from the server on demand is older than everything stored, so it gets ids below
+ * the smallest (zero and negative ones included).
+ */
+export const MessageId = z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
+
 export const Message = z.object({
   /** Local archive row id: increasing in arrival order. */
   id: z.number().int(),
@@ -323,7 +330,7 @@ export const commands = {
         accountId: AccountId,
         peer: BareJid,
         /** Only messages with id < before (paging backwards). */
-        before: z.number().int().positive().optional(),
+        before: MessageId.optional(),
         limit: z.number().int().min(1).max(500).optional(),
       })
       .strict(),
@@ -348,7 +355,7 @@ export const commands = {
         /** Default 50. */
         limit: z.number().int().min(1).max(200).optional(),
         /** Only messages with id < before (paging on). */
-        before: z.number().int().positive().optional(),
+        before: MessageId.optional(),
       })
       .strict(),
     output: z.object({ hits: z.array(SearchHit) }),
@@ -359,7 +366,7 @@ export const commands = {
       .object({
         accountId: AccountId,
         peer: BareJid,
-        messageId: z.number().int().positive(),
+        messageId: MessageId,
         /** Default 25. */
         before: z.number().int().min(0).max(200).optional(),
         /** Default 25. */
@@ -379,7 +386,7 @@ export const commands = {
           .max(MAX_BODY)
           .refine((s) => s.trim().length > 0, 'message is empty'),
         /** A reply (XEP-0461) to the message with this local id. */
-        replyTo: z.number().int().positive().optional(),
+        replyTo: MessageId.optional(),
       })
       .strict(),
     output: Message,
@@ -389,7 +396,7 @@ export const commands = {
     input: z
       .object({
         accountId: AccountId,
-        messageId: z.number().int().positive(),
+        messageId: MessageId,
         body: z
           .string()
           .max(MAX_BODY)
@@ -400,7 +407,7 @@ export const commands = {
   },
   /** XEP-0424: deletes one of our messages for everyone (a tombstone stays). */
   'message.retract': {
-    input: z.object({ accountId: AccountId, messageId: z.number().int().positive() }).strict(),
+    input: z.object({ accountId: AccountId, messageId: MessageId }).strict(),
     output: Message,
   },
   /** XEP-0444: our whole set of reactions to a message (empty removes ours). */
@@ -408,15 +415,31 @@ export const commands = {
     input: z
       .object({
         accountId: AccountId,
-        messageId: z.number().int().positive(),
+        messageId: MessageId,
         reactions: z.array(z.string().trim().min(1).max(32)).max(20),
       })
       .strict(),
     output: Message,
   },
+  /** One page of older history of a conversation from the server archive (XEP-0313), stored below what is here. */
+  'messages.fetchOlder': {
+    input: z.object({ accountId: AccountId, peer: BareJid }).strict(),
+    /** `complete`: the server has nothing older. New messages also arrive as message.added events. */
+    output: z.object({ fetched: z.number().int().nonnegative(), complete: z.boolean() }),
+  },
+  /** A conversation as plain text or JSON, for the renderer to save. */
+  'conversation.export': {
+    input: z.object({ accountId: AccountId, peer: BareJid, format: z.enum(['text', 'json']) }).strict(),
+    output: z.object({ filename: z.string(), mime: z.string(), content: z.string() }),
+  },
+  /** Deletes a conversation's local history (the server's archive keeps its copy). */
+  'conversation.deleteHistory': {
+    input: z.object({ accountId: AccountId, peer: BareJid }).strict(),
+    output: z.object({ removed: z.number().int().nonnegative() }),
+  },
   /** The earlier bodies of a corrected message, oldest first. */
   'message.edits': {
-    input: z.object({ accountId: AccountId, messageId: z.number().int().positive() }).strict(),
+    input: z.object({ accountId: AccountId, messageId: MessageId }).strict(),
     output: z.object({ edits: z.array(z.object({ body: z.string(), replacedAt: z.number() })) }),
   },
   /** XEP-0085: what the user is doing in a conversation's composer (sent only to contacts who use chat states). */
@@ -428,7 +451,7 @@ export const commands = {
   },
   /** The user has seen the conversation up to this message: moves the read mark, sends XEP-0333 displayed. */
   'conversation.markRead': {
-    input: z.object({ accountId: AccountId, peer: BareJid, upTo: z.number().int().positive() }).strict(),
+    input: z.object({ accountId: AccountId, peer: BareJid, upTo: MessageId }).strict(),
     output: Conversation,
   },
   /** Keeps the composer's unsent text (and whether the conversation is open as a tab). */
@@ -445,7 +468,7 @@ export const commands = {
   },
   /** Sends a failed message again (same identity: receivers de-duplicate). */
   'message.retry': {
-    input: z.object({ accountId: AccountId, messageId: z.number().int().positive() }).strict(),
+    input: z.object({ accountId: AccountId, messageId: MessageId }).strict(),
     output: Message,
   },
   /**
@@ -476,6 +499,8 @@ export const events = {
   'conversation.updated': Conversation,
   'message.added': Message,
   'message.updated': Message,
+  /** A conversation's local history was deleted. */
+  'conversation.removed': z.object({ accountId: AccountId, peer: BareJid }),
   /** A contact's chat state (XEP-0085): composing, paused, … ('active' also ends "typing…"). */
   'chat.state': z.object({
     accountId: AccountId,

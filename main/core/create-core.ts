@@ -224,6 +224,11 @@ export function createCore(options: CoreOptions): Promise<Core> {
     'message.retract': ({ accountId, messageId }) => account(accountId).retract(messageId),
     'message.react': ({ accountId, messageId, reactions }) => account(accountId).react(messageId, reactions),
     'message.edits': ({ accountId, messageId }) => Promise.resolve({ edits: account(accountId).edits(messageId) }),
+    'messages.fetchOlder': ({ accountId, peer }) => account(accountId).fetchOlder(peer),
+    'conversation.export': ({ accountId, peer, format }) =>
+      Promise.resolve(account(accountId).exportConversation(peer, format)),
+    'conversation.deleteHistory': ({ accountId, peer }) =>
+      Promise.resolve({ removed: account(accountId).deleteHistory(peer) }),
     'chat.setState': async ({ accountId, peer, state }) => {
       await account(accountId).setChatState(peer, state);
       return {};

@@ -157,6 +157,71 @@ describe('server archive catch-up (XEP-0313, XEP-0059, XEP-0359)', () => {
     }
   });
 
+  it('fetches older history on demand, above what is stored, and exports and deletes a conversation', async () => {
+    const device = await startCore(undefined, fast);
+    try {
+      const done = device.waitForNext('archive.sync', (e) => !e.running, 20_000);
+      await device.core.handlers['account.signIn']({ jid: A, password: 'alice-pw', server: server.server });
+      await done;
+      const list = async () =>
+        (await device.core.handlers['messages.list']({ accountId: A, peer: B, limit: 500 })).messages;
+      const newest = await list();
+      assert.equal(newest.length, 50);
+      const older = await device.core.handlers['messages.fetchOlder']({ accountId: A, peer: B });
+      assert.deepEqual(older, { fetched: 50, complete: false });
+      const both = await list();
+      assert.equal(both.length, 100);
+      assert.deepEqual(
+        both.slice(50).map((m) => m.id),
+        newest.map((m) => m.id),
+        'what was there keeps its place, below the older page',
+      );
+      // The older page sits right before it, in the server's order.
+      const bodies = both.map((m) => m.body);
+      const firstNewest = bodies.indexOf(newest[0]?.body ?? '');
+      assert.equal(firstNewest, 50);
+      const offline = bodies
+        .slice(0, 50)
+        .filter((b) => b.startsWith('offline '))
+        .map((b) => Number(b.slice(8)));
+      assert.deepEqual(
+        offline,
+        [...offline].sort((a, b) => a - b),
+        'older history in order',
+      );
+      assert.ok(
+        both.every((m, i) => i === 0 || (both[i - 1]?.id ?? 0) < m.id),
+        'ids are the display order',
+      );
+      const conversation = (await device.core.handlers['conversations.list']({ accountId: A })).conversations[0];
+      assert.equal(conversation?.lastBody, 'mine 3', "older history does not change the conversation's newest message");
+
+      const text = await device.core.handlers['conversation.export']({ accountId: A, peer: B, format: 'text' });
+      assert.equal(text.filename, 'bob@localhost.txt');
+      const lines = text.content.trim().split('\n');
+      assert.equal(lines.length, 2 + 100);
+      assert.match(lines.at(-1) ?? '', /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\] alice@localhost: mine 3$/u);
+      const json = await device.core.handlers['conversation.export']({ accountId: A, peer: B, format: 'json' });
+      const parsed = JSON.parse(json.content) as { messages: { from: string; body: string }[] };
+      assert.equal(parsed.messages.length, 100);
+      assert.deepEqual(parsed.messages.at(-1), {
+        ...parsed.messages.at(-1),
+        from: A,
+        body: 'mine 3',
+      });
+
+      const removed = device.waitForNext('conversation.removed');
+      assert.deepEqual(await device.core.handlers['conversation.deleteHistory']({ accountId: A, peer: B }), {
+        removed: 100,
+      });
+      await removed;
+      assert.deepEqual(await list(), []);
+      assert.deepEqual((await device.core.handlers['conversations.list']({ accountId: A })).conversations, []);
+    } finally {
+      await device.shutdown();
+    }
+  });
+
   it('stores a message once whether it came live or from the archive (sync point lost)', async () => {
     const before = await history(alice);
     await alice.core.handlers['account.signOut']({ accountId: A });

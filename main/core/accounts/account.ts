@@ -690,6 +690,79 @@ export class Account {
     return updated;
   }
 
+  /**
+   * Older history of a conversation from the server archive (one page before the oldest
+   * message here that has an archive id), placed below everything stored.
+   */
+  async fetchOlder(peer: string): Promise<{ fetched: number; complete: boolean }> {
+    const bare = parse(peer)?.bare;
+    if (!bare) throw new CoreError('bad-request', `"${peer}" is not a valid address.`);
+    const stream = this.#stream;
+    if (this.#status !== 'online' || !stream)
+      throw new CoreError('not-connected', 'Older history comes from the server: Parley must be online.');
+    const { messages } = this.#deps.repos;
+    const results: MamResult[] = [];
+    const anchor = messages.oldestArchiveId(this.id, bare);
+    const page = await this.#mamPage(stream, { with: bare, before: anchor ?? true }, results);
+    let fetched = 0;
+    let next = messages.reserveBelow(results.length);
+    for (const result of results) if (this.#storeArchived(result, next++)) fetched += 1;
+    return { fetched, complete: page.fin.complete || results.length === 0 };
+  }
+
+  /** A conversation as plain text or JSON (the renderer saves it where the user chooses). */
+  exportConversation(peer: string, format: 'text' | 'json'): { filename: string; mime: string; content: string } {
+    const bare = parse(peer)?.bare;
+    if (!bare) throw new CoreError('bad-request', `"${peer}" is not a valid address.`);
+    const all = [...this.#deps.repos.messages.all(this.id, bare)];
+    const name = this.#displayName(bare);
+    const safe = bare.replace(/[^A-Za-z0-9@._-]/gu, '_');
+    const iso = (ms: number) => new Date(ms).toISOString();
+    if (format === 'json') {
+      const content = JSON.stringify(
+        {
+          account: this.id,
+          peer: bare,
+          name,
+          exportedAt: iso(this.#now()),
+          messages: all.map((m) => ({
+            id: m.id,
+            from: m.direction === 'in' ? bare : this.id,
+            to: m.direction === 'in' ? this.id : bare,
+            time: iso(m.timestamp),
+            body: m.body,
+            ...(m.direction === 'out' ? { state: m.state } : {}),
+            ...(m.editedAt !== undefined ? { editedAt: iso(m.editedAt) } : {}),
+            ...(m.retracted ? { retracted: true } : {}),
+          })),
+        },
+        null,
+        2,
+      );
+      return { filename: `${safe}.json`, mime: 'application/json', content };
+    }
+    const lines = all.map((m) => {
+      const who = m.direction === 'in' ? name : this.id;
+      const text = m.retracted ? '(deleted)' : m.body.replace(/\r?\n/gu, '\n    ');
+      const when = iso(m.timestamp).replace('T', ' ').slice(0, 19);
+      return `[${when} UTC] ${who}: ${text}${m.editedAt !== undefined ? ' (edited)' : ''}`;
+    });
+    const header = `Conversation between ${this.id} and ${name} <${bare}>, exported ${iso(this.#now())}\n\n`;
+    return { filename: `${safe}.txt`, mime: 'text/plain', content: header + lines.join('\n') + '\n' };
+  }
+
+  /** Deletes a conversation's local history here (the server archive keeps its copy). */
+  deleteHistory(peer: string): number {
+    const bare = parse(peer)?.bare;
+    if (!bare) throw new CoreError('bad-request', `"${peer}" is not a valid address.`);
+    const removed = this.#deps.repos.messages.removeConversation(this.id, bare);
+    this.#deps.repos.conversations.remove(this.id, bare);
+    this.#opened.delete(bare);
+    this.#reading.delete(bare);
+    this.#deps.emit('conversation.removed', { accountId: this.id, peer: bare });
+    return removed;
+  }
+
   edits(messageId: number): { body: string; replacedAt: number }[] {
     if (this.#deps.repos.messages.refOf(messageId)?.account !== this.id)
       throw new CoreError('not-found', 'No such message.');
@@ -924,7 +997,7 @@ export class Account {
   #apply(
     stanza: Element,
     via: 'live' | 'carbon' | 'archive',
-    archive?: { id: string; at: number | undefined },
+    archive?: { id: string; at: number | undefined; placeAt?: number | undefined },
   ): Message | undefined {
     const now = this.#now();
     const im = parseIm(stanza, this.id, archive?.at ?? now);
@@ -943,7 +1016,7 @@ export class Account {
       case 'state':
         return undefined;
       case 'chat':
-        return this.#store(im, stanzaId, via, now);
+        return this.#store(im, stanzaId, via, now, archive?.placeAt);
       case 'correction': {
         const target = this.#deps.repos.messages.find(this.id, im.peer, im.target, im.direction);
         const updated = target && this.#deps.repos.messages.correct(target.id, im.body, im.timestamp);
@@ -972,6 +1045,7 @@ export class Account {
     stanzaId: string | undefined,
     via: string,
     now: number,
+    placeAt?: number,
   ): Message | undefined {
     const { messages } = this.#deps.repos;
     if (im.direction === 'out') {
@@ -987,6 +1061,7 @@ export class Account {
     this.#open(im.peer, now);
     const replyToRow = im.replyTo !== undefined ? messages.find(this.id, im.peer, im.replyTo)?.id : undefined;
     const inserted = messages.insert({
+      id: placeAt,
       account: this.id,
       peer: im.peer,
       direction: im.direction,
@@ -1004,10 +1079,12 @@ export class Account {
     if (!inserted) return undefined; // already stored: shown once
     const stored = replyToRow !== undefined ? (messages.get(inserted.id) ?? inserted) : inserted;
     const reading = this.#readingOf(im.peer);
-    if (im.direction === 'in') reading.unread += 1;
+    if (placeAt !== undefined) {
+      // Older history: neither unread nor the conversation's newest.
+    } else if (im.direction === 'in') reading.unread += 1;
     else this.#markReadLocally(im.peer, stored.id); // what we answered from another device, we have seen
     this.#deps.emit('message.added', stored);
-    this.#emitConversation(stored);
+    if (placeAt === undefined) this.#emitConversation(stored);
     return stored;
   }
 
@@ -1123,14 +1200,17 @@ export class Account {
   /** One page of our archive: results are stored as they arrive (same tick, like live ones). */
   async #mamPage(
     stream: Stream,
-    range: { after?: string | undefined; before?: true },
+    range: { after?: string | undefined; before?: true | string; with?: string },
+    /** Collect the results instead of storing them as they arrive (history placed below what is stored). */
+    collect?: MamResult[],
   ): Promise<{ fin: MamFin; count: number; stored: number }> {
     const queryId = randomUUID();
     let count = 0;
     let stored = 0;
     this.#mamQueries.set(queryId, (result) => {
       count += 1;
-      if (this.#storeArchived(result)) stored += 1;
+      if (collect) collect.push(result);
+      else if (this.#storeArchived(result)) stored += 1;
     });
     try {
       const fin = await whileConnected(
@@ -1152,14 +1232,16 @@ export class Account {
   }
 
   /** Stores one archived message (either direction, any kind); true when it was new here. */
-  #storeArchived(result: MamResult): boolean {
+  #storeArchived(result: MamResult, placeAt?: number): boolean {
     const feedback = parseFeedback(result.message);
     if (feedback && feedback.kind !== 'error') {
       // Receipts and markers that a lost session never delivered still move our messages on.
       this.#onFeedback(result.message, feedback);
       return false;
     }
-    return this.#apply(result.message, 'archive', { id: result.archiveId, at: result.timestamp }) !== undefined;
+    return (
+      this.#apply(result.message, 'archive', { id: result.archiveId, at: result.timestamp, placeAt }) !== undefined
+    );
   }
 
   /** XEP-0184: confirm receipt (after storing) to contacts who share presence with us. */

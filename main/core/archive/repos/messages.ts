@@ -3,6 +3,8 @@ import type { Message, MessageState } from '../../../../preload/contract.ts';
 import type { Db } from '../open.ts';
 
 export interface NewMessage {
+  /** Only for history fetched from the server (see reserveBelow); otherwise the next id. */
+  id?: number | undefined;
   account: string;
   peer: string;
   direction: 'in' | 'out';
@@ -104,8 +106,8 @@ export type MessageRepo = ReturnType<typeof createMessageRepo>;
 
 export function createMessageRepo(db: Db) {
   const insert = db.prepare<NewMessage, Row>(`
-    INSERT INTO messages (account, peer, direction, sender_key, stanza_id, origin_id, message_id, body, timestamp, received_at, state, reply_to, reply_to_row)
-    VALUES (@account, @peer, @direction, @senderKey, @stanzaId, @originId, @messageId, @body, @timestamp, @receivedAt, @state, @replyTo, @replyToRow)
+    INSERT INTO messages (id, account, peer, direction, sender_key, stanza_id, origin_id, message_id, body, timestamp, received_at, state, reply_to, reply_to_row)
+    VALUES (@id, @account, @peer, @direction, @senderKey, @stanzaId, @originId, @messageId, @body, @timestamp, @receivedAt, @state, @replyTo, @replyToRow)
     ON CONFLICT DO NOTHING
     RETURNING ${COLUMNS}`);
   const advance = db.prepare<{ id: number; state: MessageState; error: string | null }, Row>(
@@ -182,6 +184,14 @@ export function createMessageRepo(db: Db) {
     `SELECT ${COLUMNS} FROM messages WHERE account = ? AND peer = ? AND direction = 'out' AND message_id = ?`,
   );
   const removeAccount = db.prepare<[string]>('DELETE FROM messages WHERE account = ?');
+  const removeConversation = db.prepare<[string, string]>('DELETE FROM messages WHERE account = ? AND peer = ?');
+  const minId = db.prepare<[], { id: number | null }>('SELECT MIN(id) AS id FROM messages');
+  const oldestArchived = db.prepare<[string, string], { stanza_id: string }>(
+    'SELECT stanza_id FROM messages WHERE account = ? AND peer = ? AND stanza_id IS NOT NULL ORDER BY id LIMIT 1',
+  );
+  const all = db.prepare<[string, string], Row & { sender_key: string }>(
+    `SELECT ${COLUMNS} FROM messages WHERE account = ? AND peer = ? ORDER BY id`,
+  );
   const full = (id: number): Message | undefined => {
     const row = byId.get(id);
     return row && toMessage(row);
@@ -195,6 +205,7 @@ export function createMessageRepo(db: Db) {
         stanzaId: message.stanzaId ?? null,
         originId: message.originId ?? null,
         messageId: message.messageId ?? null,
+        id: message.id ?? null,
         replyTo: message.replyTo ?? null,
         replyToRow: message.replyToRow ?? null,
       } as unknown as NewMessage);
@@ -298,6 +309,25 @@ export function createMessageRepo(db: Db) {
     /** The newest inbound message at or before `id`, with the id to mark it displayed by (XEP-0333). */
     newestInbound(account: string, peer: string, id: number): { id: number; ref: string | null } | undefined {
       return newestInbound.get(account, peer, id);
+    },
+    /**
+     * `n` ids below every stored message, oldest first: the local id is the display order,
+     * and history fetched from the server is older than everything here.
+     */
+    reserveBelow(n: number): number {
+      return (minId.get()?.id ?? 1) - n;
+    },
+    /** The archive id of a conversation's oldest message that has one (where older server history starts). */
+    oldestArchiveId(account: string, peer: string): string | undefined {
+      return oldestArchived.get(account, peer)?.stanza_id;
+    },
+    /** Every message of a conversation, oldest first (export). */
+    *all(account: string, peer: string): Generator<Message> {
+      for (const row of all.iterate(account, peer)) yield toMessage(row);
+    },
+    /** Deletes a conversation's local history (edits and reactions go with it). */
+    removeConversation(account: string, peer: string): number {
+      return removeConversation.run(account, peer).changes;
     },
     removeAccount(account: string): void {
       removeAccount.run(account);
