@@ -148,7 +148,9 @@ export class Account {
   /** Archive queries in flight on the current stream: queryid -> result handler. */
   readonly #mamQueries = new Map<string, (result: MamResult) => void>();
   /** A catch-up is running: live archive ids must not move the sync point past unfetched pages. */
-  #catchingUp = false;
+  #catchingUp = 0;
+  /** The current XEP-0198 session has caught up and sent its initial presence. */
+  #sessionReady = false;
   /** Contacts who sent us chat states (XEP-0085): only they get ours. */
   readonly #chatStatePeers = new Set<string>();
   /** Per conversation: read mark and unread count (hot path: no count query per message). */
@@ -482,10 +484,7 @@ export class Account {
       void stream.iq.set(buildEnableCarbons()).catch((err: unknown) => {
         this.#deps.log.info('xmpp', `${this.id}: no message carbons on this server`, err);
       });
-      // A new session: what the last one missed (queued on the server in a session that could
-      // not be resumed, or sent while we were away) is in the server archive. See #catchUp.
-      await this.#catchUp(stream, generation);
-      if (!this.#active && stream.features.csi) await stream.entity.send(xml('inactive', { xmlns: NS_CSI }));
+      this.#sessionReady = false;
     }
     if (generation !== this.#generation) return;
     this.#deps.log.info(
@@ -509,6 +508,23 @@ export class Account {
     if (stream.sm?.enabled) this.#serverAcks = true;
     this.#saveSession(stream);
     void this.#pump(resend);
+    // A new session (or a resumed one that never got that far): what the last one missed —
+    // queued on the server in a session that could not be resumed, or sent while we were
+    // away — is in the server archive. The catch-up runs in the background (sending goes on);
+    // the initial presence follows it. See #catchUp.
+    if (!this.#sessionReady) this.#startCatchUp(stream, generation);
+  }
+
+  #startCatchUp(stream: Stream, generation: number): void {
+    void this.#catchUp(stream, generation)
+      .then(async () => {
+        if (generation !== this.#generation || this.#stream !== stream) return;
+        if (!this.#active && stream.features.csi) await stream.entity.send(xml('inactive', { xmlns: NS_CSI }));
+      })
+      .catch((err: unknown) => {
+        // A dropped connection ends it; the next session (or resumption) starts it again.
+        this.#deps.log.warn('archive', `${this.id}: catch-up from the server archive interrupted`, err);
+      });
   }
 
   /**
@@ -1007,7 +1023,8 @@ export class Account {
       return undefined;
     }
     const stanzaId = archive?.id ?? im.stanzaId;
-    if (stanzaId && via !== 'archive' && !this.#catchingUp) this.#deps.repos.archiveSync.save(this.id, stanzaId, now); // no gap before a live archive id
+    if (stanzaId && via !== 'archive' && this.#catchingUp === 0)
+      this.#deps.repos.archiveSync.save(this.id, stanzaId, now); // no gap before a live archive id
     if (im.direction === 'in' && im.chatState && via === 'live') {
       this.#chatStatePeers.add(im.peer);
       this.#deps.emit('chat.state', { accountId: this.id, peer: im.peer, state: im.chatState });
@@ -1143,7 +1160,7 @@ export class Account {
       progress(true);
       return got;
     };
-    this.#catchingUp = true;
+    this.#catchingUp += 1;
     let supported = true;
     try {
       let after = archiveSync.lastId(this.id);
@@ -1183,6 +1200,7 @@ export class Account {
       }
       if (generation !== this.#generation) return;
       const presence = stream.entity.send(buildAvailable());
+      this.#sessionReady = true;
       if (supported) {
         for (;;) {
           const got = await page({ after });
@@ -1192,7 +1210,7 @@ export class Account {
       }
       await presence;
     } finally {
-      this.#catchingUp = false;
+      this.#catchingUp -= 1;
       progress(false); // always: the end of every catch-up is news (a UI may stop a spinner, tests wait for it)
     }
   }
