@@ -151,6 +151,8 @@ export class Account {
   #catchingUp = 0;
   /** The current XEP-0198 session has caught up and sent its initial presence. */
   #sessionReady = false;
+  /** Counts connections (each online and each loss): work tied to one connection checks it. */
+  #connection = 0;
   /** Contacts who sent us chat states (XEP-0085): only they get ours. */
   readonly #chatStatePeers = new Set<string>();
   /** Per conversation: read mark and unread count (hot path: no count query per message). */
@@ -491,6 +493,7 @@ export class Account {
       'account',
       `${this.id}: ${outcome === 'resumed' ? 'resumed' : 'online as ' + String(stream.entity.jid)}`,
     );
+    this.#connection += 1;
     this.#setStatus('online');
     this.#stableTimer = setTimeout(() => {
       this.#backoff.reset();
@@ -516,15 +519,10 @@ export class Account {
   }
 
   #startCatchUp(stream: Stream, generation: number): void {
-    void this.#catchUp(stream, generation)
-      .then(async () => {
-        if (generation !== this.#generation || this.#stream !== stream) return;
-        if (!this.#active && stream.features.csi) await stream.entity.send(xml('inactive', { xmlns: NS_CSI }));
-      })
-      .catch((err: unknown) => {
-        // A dropped connection ends it; the next session (or resumption) starts it again.
-        this.#deps.log.warn('archive', `${this.id}: catch-up from the server archive interrupted`, err);
-      });
+    this.#catchUp(stream, generation).catch((err: unknown) => {
+      // A dropped connection ends it; the next session (or resumption) starts it again.
+      this.#deps.log.warn('archive', `${this.id}: catch-up from the server archive interrupted`, err);
+    });
   }
 
   /**
@@ -901,13 +899,22 @@ export class Account {
     });
     stream.entity.on('element', (element: Element) => {
       this.#lastHeard = this.#now();
-      // Resuming a crashed predecessor's session: its outbound queue died with it, so take the
-      // server's count as ours (xmpp.js would otherwise try to acknowledge stanzas it never had);
-      // the archive knows what is unconfirmed and sends it again.
+      // The server acknowledges more of our stanzas than xmpp.js has queued: after resuming a
+      // crashed predecessor's session (its queue died with it), or when a count was lost with
+      // a connection. Take the excess as acknowledged; otherwise xmpp.js would shift past the
+      // end of its queue (a TypeError that wrecks the stream). What is unconfirmed is known to
+      // the archive, which sends it again.
       const sm = stream.sm as (Stream['sm'] & { outbound_q?: unknown[] }) | undefined;
-      if (sm && this.#restored && element.is('resumed', NS_SM) && (sm.outbound_q?.length ?? 0) === 0) {
+      if (sm && (element.is('resumed', NS_SM) || element.is('a', NS_SM))) {
         const h = Number(element.attrs['h']);
-        if (Number.isInteger(h) && h >= 0) sm.outbound = h;
+        const queued = sm.outbound_q?.length ?? 0;
+        if (Number.isInteger(h) && h >= 0 && h - sm.outbound > queued) {
+          this.#deps.log.info(
+            'xmpp',
+            `${this.id}: the server acknowledged ${String(h - sm.outbound - queued)} stanza(s) we had not queued`,
+          );
+          sm.outbound = h - queued;
+        }
       }
     });
     stream.onStanza((stanza) => {
@@ -945,6 +952,7 @@ export class Account {
 
   /** The connection dropped while online: stop, or wait and reconnect (resuming if we can). */
   #onLost(condition: string | undefined): void {
+    this.#connection += 1;
     this.#clearTimers();
     // Presence is kept: a resumed session gets no presence again. A new session starts afresh.
     const generation = this.#generation;
@@ -1153,7 +1161,12 @@ export class Account {
       if (running && fetched === 0) return; // nothing to show yet
       this.#deps.emit('archive.sync', { accountId: this.id, running, fetched });
     };
+    // Only on the connection it started on: after a drop the entity renegotiates (TLS, SASL,
+    // resumption) and a stanza written then would corrupt that negotiation.
+    const connection = this.#connection;
+    const live = () => this.#connection === connection && this.#status === 'online' && this.#stream === stream;
     const page = async (range: { after?: string | undefined; before?: true }) => {
+      if (!live()) throw new Error('the connection changed during the catch-up');
       const got = await this.#mamPage(stream, range);
       fetched += got.stored;
       if (got.fin.last && !range.before) archiveSync.save(this.id, got.fin.last, this.#now());
@@ -1198,7 +1211,7 @@ export class Account {
           supported = false;
         } else throw err;
       }
-      if (generation !== this.#generation) return;
+      if (generation !== this.#generation || !live()) return;
       const presence = stream.entity.send(buildAvailable());
       this.#sessionReady = true;
       if (supported) {
@@ -1209,6 +1222,7 @@ export class Account {
         }
       }
       await presence;
+      if (!this.#active && stream.features.csi && live()) await stream.entity.send(xml('inactive', { xmlns: NS_CSI }));
     } finally {
       this.#catchingUp -= 1;
       progress(false); // always: the end of every catch-up is news (a UI may stop a spinner, tests wait for it)

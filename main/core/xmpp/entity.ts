@@ -286,8 +286,20 @@ export function createStream(options: StreamOptions): XmppStream {
     ? (streamManagement({ streamFeatures, entity, middleware } as never) as unknown as StreamManagement)
     : undefined;
   const resource = `${options.resourcePrefix ?? 'parley'}.${randomBytes(4).toString('hex')}`;
+  // xmpp.js falls back to binding when anything throws while it handles <resumed/> (e.g. the
+  // connection dropping as it re-sends its queue). The server has resumed the session by
+  // then, and a <bind/> on it is a protocol error (Prosody answers not-well-formed): fail
+  // this connection instead, so that the next one resumes cleanly.
+  let resumedHere = false;
+  entity.on('connect', () => {
+    resumedHere = false;
+  });
+  entity.on('element', (element: Element) => {
+    if (element.is('resumed', 'urn:xmpp:sm:3')) resumedHere = true;
+  });
   // RFC 6120 §7 resource binding (as @xmpp/resource-binding, without going online itself).
   streamFeatures.use('bind', NS_BIND, async (ctx, next) => {
+    if (resumedHere) throw new Error('the session was resumed, but resuming failed here: reconnecting');
     const e = ctx.entity as unknown as XmppEntity & { _jid(jid: string): unknown };
     const result = await iqCaller.set(xml('bind', { xmlns: NS_BIND }, xml('resource', {}, resource)));
     const jid = result?.getChildText('jid');
