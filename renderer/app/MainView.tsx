@@ -1,19 +1,20 @@
 /**
  * Signed-in layout: sidebar (accounts, contacts, conversations) and the conversation pane.
  * Every account is shown at once: contacts of the enabled accounts (under a heading each
- * when there are several), conversations of all accounts merged; a conversation opens,
- * and sends, in its own account.
+ * when there are several, with its unread count), conversations of all accounts merged; a
+ * conversation opens, and sends, in its own account. Open conversations are tabs above the pane.
  */
-import { useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useId, useMemo, useState, type ReactNode } from 'react';
 import type { AccountState } from '../../preload/contract.ts';
 import { AccountHeader } from '../features/accounts/AccountHeader.tsx';
 import { AccountsDialog } from '../features/accounts/AccountsDialog.tsx';
 import { ChatPane, EmptyChat } from '../features/chat/ChatPane.tsx';
 import { ConversationList } from '../features/chat/ConversationList.tsx';
+import { TabStrip, type TabInfo } from '../features/chat/TabStrip.tsx';
 import { conversationKey, useConversations } from '../features/chat/useConversations.ts';
+import { splitKey, useTabs } from '../features/chat/useTabs.ts';
 import { ContactList } from '../features/roster/ContactList.tsx';
 import { useRosters } from '../features/roster/useRoster.ts';
-import { useClient } from './core.ts';
 
 interface Props {
   accounts: readonly AccountState[];
@@ -24,17 +25,20 @@ interface Props {
 }
 
 export function MainView({ accounts, put, onSignIn, onAddAccount, onRemoved }: Props): ReactNode {
-  const client = useClient();
   const byId = useMemo(() => new Map(accounts.map((a) => [a.id, a])), [accounts]);
   const enabled = accounts.filter((a) => a.enabled);
   // All switched off: still show what is cached, rather than nothing.
   const shown = enabled.length > 0 ? enabled : accounts;
   const { groups } = useRosters(shown.map((a) => ({ accountId: a.id, online: a.status === 'online' })));
-  const { conversations, put: putConversation } = useConversations(accounts.map((a) => a.id));
-  const [selected, setSelected] = useState<{ accountId: string; peer: string } | null>(null);
+  const accountIds = accounts.map((a) => a.id);
+  const { conversations, put: putConversation, patch: patchConversation } = useConversations(accountIds);
+  const tabs = useTabs(conversations, accountIds, putConversation, patchConversation);
   const [managing, setManaging] = useState(false);
+  const selected = tabs.selected === null ? null : splitKey(tabs.selected);
   const selectedAccount = selected === null ? undefined : byId.get(selected.accountId);
-  const selectedKey = selected !== null && selectedAccount !== undefined ? conversationKey(selected) : null;
+  const selectedKey = selected !== null && selectedAccount !== undefined ? tabs.selected : null;
+  const panelId = useId();
+  const tabId = (key: string): string => `${panelId}-tab-${String(tabs.keys.indexOf(key))}`;
   const contacts = useMemo(
     () =>
       new Map(
@@ -45,12 +49,32 @@ export function MainView({ accounts, put, onSignIn, onAddAccount, onRemoved }: P
     [groups],
   );
   const labelled = accounts.length > 1;
+  const byKey = useMemo(() => new Map((conversations ?? []).map((c) => [conversationKey(c), c])), [conversations]);
+  const unreadByAccount = useMemo(() => {
+    const totals = new Map<string, number>();
+    for (const c of conversations ?? []) totals.set(c.accountId, (totals.get(c.accountId) ?? 0) + (c.unread ?? 0));
+    return totals;
+  }, [conversations]);
+  const tabInfos: TabInfo[] = tabs.keys.map((key) => {
+    const { accountId, peer } = splitKey(key);
+    const name = contacts.get(key)?.name ?? byKey.get(key)?.name ?? peer;
+    return {
+      key,
+      name,
+      peer,
+      unread: byKey.get(key)?.unread ?? 0,
+      show: contacts.get(key)?.show,
+      accountJid: labelled ? (byId.get(accountId)?.jid ?? accountId) : undefined,
+    };
+  });
 
-  const open = (accountId: string, peer: string): void => {
-    setSelected({ accountId, peer });
-    // The pane works without it; the core learns the conversation is open and may create it.
-    client.call('conversation.open', { accountId, peer }).then(putConversation, () => undefined);
-  };
+  const { open, close, select, deselect } = tabs;
+  const onDraft = useCallback(
+    (draft: string) => {
+      if (selectedKey !== null) patchConversation(selectedKey, { draft });
+    },
+    [selectedKey, patchConversation],
+  );
 
   return (
     <div className={selectedKey === null ? 'main' : 'main has-chat'}>
@@ -68,6 +92,7 @@ export function MainView({ accounts, put, onSignIn, onAddAccount, onRemoved }: P
             groups={groups}
             accounts={byId}
             headings={shown.length > 1}
+            unread={unreadByAccount}
             selected={selectedKey}
             onOpen={open}
           />
@@ -82,20 +107,37 @@ export function MainView({ accounts, put, onSignIn, onAddAccount, onRemoved }: P
         </nav>
       </aside>
       <main className="pane">
+        {tabInfos.length > 0 && (
+          <TabStrip
+            tabs={tabInfos}
+            selected={selectedKey}
+            panelId={panelId}
+            tabId={tabId}
+            onSelect={select}
+            onClose={close}
+          />
+        )}
         {selected === null || selectedAccount === undefined || selectedKey === null ? (
           <EmptyChat />
         ) : (
-          <ChatPane
-            key={selectedKey}
-            account={selectedAccount}
-            peer={selected.peer}
-            conversation={conversations?.find((c) => conversationKey(c) === selectedKey)}
-            contact={contacts.get(selectedKey)}
-            labelled={labelled}
-            onBack={() => {
-              setSelected(null);
-            }}
-          />
+          <div
+            className="tab-panel"
+            id={panelId}
+            role={tabs.keys.includes(selectedKey) ? 'tabpanel' : undefined}
+            aria-labelledby={tabs.keys.includes(selectedKey) ? tabId(selectedKey) : undefined}
+          >
+            <ChatPane
+              key={selectedKey}
+              account={selectedAccount}
+              peer={selected.peer}
+              conversation={byKey.get(selectedKey)}
+              contact={contacts.get(selectedKey)}
+              labelled={labelled}
+              onBack={deselect}
+              onConversation={putConversation}
+              onDraft={onDraft}
+            />
+          </div>
         )}
       </main>
       {managing && (

@@ -176,6 +176,39 @@ export const Icons = {
       <path d="M8 10.5V7.5a4 4 0 0 1 8 0v3" {...stroke} />
     </Icon>
   ),
+  reply: () => (
+    <Icon>
+      <path d="M10 8L5 12.5l5 4.5" {...stroke} />
+      <path d="M5.5 12.5H14a5 5 0 0 1 5 5V19" {...stroke} />
+    </Icon>
+  ),
+  react: () => (
+    <Icon>
+      <path d="M20.5 11.5a8.5 8.5 0 1 1-8-8.5" {...stroke} />
+      <path d="M8.5 14c.8 1.2 2 1.9 3.5 1.9s2.7-.7 3.5-1.9M9 9.5v.01M15 9.5v.01M19 2.5v5M16.5 5h5" {...stroke} />
+    </Icon>
+  ),
+  pencil: () => (
+    <Icon>
+      <path d="M4 20l1-4.5L16 4.5a2.1 2.1 0 0 1 3 3L8 18.5 4 20z" {...stroke} />
+      <path d="M14 6.5l3 3" {...stroke} />
+    </Icon>
+  ),
+  trash: () => (
+    <Icon>
+      <path d="M4.5 6.5h15M9.5 6.5V4.5h5v2M6.5 6.5l1 13h9l1-13M10 10.5v6M14 10.5v6" {...stroke} />
+    </Icon>
+  ),
+  more: () => (
+    <Icon>
+      <path d="M6 12v.01M12 12v.01M18 12v.01" {...stroke} strokeWidth={3} />
+    </Icon>
+  ),
+  arrowDown: () => (
+    <Icon>
+      <path d="M12 5v14M6 13l6 6 6-6" {...stroke} />
+    </Icon>
+  ),
   chat: () => (
     <Icon className="icon-xl">
       <path d="M4 5.5h16v10H9l-5 4v-14z" {...stroke} />
@@ -210,6 +243,11 @@ export function AccountChip({ jid }: { jid: string }): ReactNode {
       <span className="chip-text">{jid}</span>
     </span>
   );
+}
+
+/** Just the account's colour dot, where its address does not fit (a tab: the address is in its tooltip). */
+export function AccountDot({ jid }: { jid: string }): ReactNode {
+  return <span className={`chip-dot hue-${String(hue(jid))}`} aria-hidden="true" />;
 }
 
 /** The "Remember password" checkbox with its explanation (sign-in and account editor). */

@@ -7,8 +7,9 @@
  * "Conversations", "Messages", "Message", "Send", "Emoji", "Accounts", "Enabled",
  * "Reconnect now", "Edit", "Remove…", "Remove account", "Add account",
  * "Save", "Trust this certificate", "Trust the new certificate…", "Retry",
- * and the delivery states "Queued", "Sent", "Delivered", "Read", "Failed")
- * must stay exactly these English strings.
+ * the delivery states "Queued", "Sent", "Delivered", "Read", "Failed", and the
+ * conversation's "Reply", "React", "Edit", "Delete for everyone", "edited",
+ * "New messages", "Close <name>", "<n> unread") must stay exactly these English strings.
  */
 export const en = {
   appName: 'Parley',
@@ -129,6 +130,22 @@ export const en = {
   showOffline: 'Offline',
   you: 'You',
 
+  // Search ("Search messages" and "Search results" are accessible names used by tests)
+  searchMessages: 'Search messages',
+  searchPlaceholder: 'Search all conversations',
+  searching: 'Searching…',
+  searchFilters: 'Search filters',
+  searchAccount: 'Account',
+  searchAllAccounts: 'All accounts',
+  searchContact: 'Contact',
+  searchAnyone: 'Anyone',
+  searchFrom: 'From',
+  searchTo: 'To',
+  searchResults: 'Search results',
+  searchFromYou: 'You:',
+  searchNoResults: 'No messages found.',
+  searchMore: 'More results',
+
   // Chat
   emptyChatTitle: 'Select a contact to start chatting',
   emptyChatBody: 'Your conversations stay on this computer.',
@@ -154,4 +171,43 @@ export const en = {
   disabledComposer: (jid: string) => `${jid} is disabled: switch it on in Accounts to send messages.`,
   today: 'Today',
   yesterday: 'Yesterday',
+
+  // Conversations: tabs, unread, drafts
+  openConversations: 'Open conversations',
+  closeTab: (name: string) => `Close ${name}`,
+  unreadCount: (count: number) => `${String(count)} unread`,
+  draftLabel: 'Draft: ',
+  newMessages: 'New messages',
+  jumpToLatest: 'Jump to the latest message',
+
+  // Message actions
+  messageActions: 'Message actions',
+  reply: 'Reply',
+  react: 'React',
+  deleteForEveryone: 'Delete for everyone',
+  edited: 'edited',
+  showEditHistory: 'Show the earlier versions',
+  editHistoryTitle: 'Edit history',
+  editHistoryCurrent: 'Now',
+  editHistoryReplaced: (when: string) => `Until ${when}`,
+  editHistoryEmpty: 'No earlier versions are stored.',
+  messageDeleted: 'This message was deleted',
+  deleteTitle: 'Delete this message for everyone?',
+  deleteBody: (name: string) =>
+    `It is replaced by a note saying it was deleted, here and for ${name}. Apps that do not support deleting may still show it.`,
+  deleting: 'Deleting…',
+  inReplyTo: (name: string) => `In reply to ${name}`,
+  quotedMessageGone: 'The quoted message is not in this conversation’s history.',
+  reactions: 'Reactions',
+  reactionChip: (emoji: string, count: number) => `${emoji} ${String(count)}`,
+  reactionPicker: 'Choose a reaction',
+
+  // Composer: replying, editing, chat states
+  replyingTo: (name: string) => `Replying to ${name}`,
+  cancelReply: 'Cancel reply',
+  editingMessage: 'Editing message',
+  cancelEditing: 'Cancel editing',
+  editHint: 'Enter to save, Escape to cancel',
+  typing: (name: string) => `${name} is typing…`,
+  pausedTyping: (name: string) => `${name} paused typing`,
 } as const;

@@ -34,6 +34,10 @@ export async function startPeer(server: ProsodyServer, username: string, passwor
   });
   entity.on('error', () => undefined);
   await entity.start();
+  // xmpp.js goes online before its XEP-0198 <enable/> is answered: presence sent now races the
+  // <enabled/> and can leave its count ahead of the server's (Prosody then ends the stream).
+  const sm = (entity as unknown as { streamManagement?: { enabled: boolean } }).streamManagement;
+  for (let i = 0; i < 200 && sm && !sm.enabled; i++) await new Promise((resolve) => setTimeout(resolve, 5));
   await entity.send(xml('presence', {}));
   return {
     jid: `${username}@${server.domain}`,

@@ -11,18 +11,42 @@ export const SYSTEM_PYTHON = '/usr/bin/python3';
 
 export interface SlixmppPeer {
   lines: string[];
+  /** The first line (from the start) that matches. */
   waitForLine(predicate: (line: string) => boolean, timeoutMs?: number): Promise<string>;
+  /** One command for the peer (see slixmpp_peer.py: SEND, CORRECT, RETRACT, REACT, REPLY, STATE, DISPLAYED, RAW). */
+  send(command: string): void;
   stop(): void;
 }
 
-export function startSlixmpp(server: ProsodyServer, jid: string, password: string, greet?: string): SlixmppPeer {
+export interface SlixmppOptions {
+  /** Answer every chat message with "echo: <body>" (default true). */
+  echo?: boolean;
+}
+
+export function startSlixmpp(
+  server: ProsodyServer,
+  jid: string,
+  password: string,
+  greet?: string,
+  options: SlixmppOptions = {},
+): SlixmppPeer {
   const child = spawn(
     SYSTEM_PYTHON,
-    [script, jid, password, '127.0.0.1', String(server.c2sPort), server.caFile, ...(greet ? [greet] : [])],
+    [
+      script,
+      jid,
+      password,
+      '127.0.0.1',
+      String(server.c2sPort),
+      server.caFile,
+      ...(greet ? [greet] : []),
+      ...(options.echo === false ? ['--no-echo'] : []),
+    ],
     {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     },
   );
+  child.stdin.on('error', () => undefined); // the peer may be gone already
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const lines: string[] = [];
@@ -54,7 +78,12 @@ export function startSlixmpp(server: ProsodyServer, jid: string, password: strin
         }, timeoutMs).unref();
       });
     },
+    send(command) {
+      if (command.includes('\n')) throw new Error('one command per line (write \\n inside bodies)');
+      child.stdin.write(command + '\n');
+    },
     stop() {
+      child.stdin.end();
       child.kill('SIGTERM');
     },
   };

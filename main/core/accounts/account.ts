@@ -672,10 +672,11 @@ export class Account {
     const { stream, ref } = this.#ownMessage(messageId, 'edit');
     if (this.#deps.repos.messages.lastOutboundId(this.id, ref.peer) !== messageId)
       throw new CoreError('bad-request', 'Only your newest message in a conversation can be edited.');
-    const updated = this.#deps.repos.messages.correct(messageId, body, this.#now());
+    const id = randomUUID(); // also its origin-id: the copy the archive brings back is known by it
+    const updated = this.#deps.repos.messages.correct(messageId, body, this.#now(), { key: id });
     if (!updated) return this.#messageOrThrow(messageId);
     this.#updated(updated);
-    await stream.entity.send(buildCorrection(ref.peer, randomUUID(), ref.ref, body));
+    await stream.entity.send(buildCorrection(ref.peer, id, ref.ref, body));
     return updated;
   }
 
@@ -1044,14 +1045,20 @@ export class Account {
         return this.#store(im, stanzaId, via, now, archive?.placeAt);
       case 'correction': {
         const target = this.#deps.repos.messages.find(this.id, im.peer, im.target, im.direction);
-        const updated = target && this.#deps.repos.messages.correct(target.id, im.body, im.timestamp);
+        const updated =
+          target &&
+          this.#deps.repos.messages.correct(target.id, im.body, im.timestamp, { key: im.senderKey, stanzaId });
         if (updated) this.#updated(updated);
         return undefined;
       }
       case 'retraction': {
         const target = this.#deps.repos.messages.find(this.id, im.peer, im.target, im.direction);
+        const reading = this.#readingOf(im.peer); // counted before the tombstone
         const updated = target && this.#deps.repos.messages.retract(target.id, im.timestamp);
-        if (updated) this.#updated(updated);
+        if (!updated) return undefined;
+        const wasUnread = updated.direction === 'in' && updated.id > reading.readUpTo;
+        if (wasUnread) reading.unread = Math.max(0, reading.unread - 1); // a tombstone is not unread
+        this.#updated(updated, wasUnread);
         return undefined;
       }
       case 'reactions': {
@@ -1113,11 +1120,13 @@ export class Account {
     return stored;
   }
 
-  /** A changed message; the conversation's preview too when it is the newest. */
-  #updated(message: Message): void {
+  /** A changed message; the conversation too when it is the newest (its preview) or `unreadChanged`. */
+  #updated(message: Message, unreadChanged = false): void {
     this.#deps.emit('message.updated', message);
     const row = this.#deps.repos.conversations.get(this.id, message.peer);
     if (row?.lastBody === message.body) this.#emitConversation(message);
+    else if (row && unreadChanged)
+      this.#deps.emit('conversation.updated', this.#conversation(message.peer, row.lastBody, row.lastTimestamp, row));
   }
 
   #readingOf(peer: string): { readUpTo: number; unread: number } {

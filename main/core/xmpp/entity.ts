@@ -204,7 +204,6 @@ interface Composed {
   entity: XmppEntity;
   middleware: Middleware;
   streamFeatures: ReturnType<typeof streamFeaturesFactory>;
-  iqCaller: IqCaller;
   features: StreamFeaturesSeen;
 }
 
@@ -228,7 +227,6 @@ function compose(options: {
   useDirectTls(entity, target);
   const middleware = middlewareFactory({ entity } as never) as unknown as Middleware;
   const streamFeatures = streamFeaturesFactory({ middleware } as never);
-  const iqCaller = iqCallerFactory({ middleware, entity } as never) as unknown as IqCaller;
   const features: StreamFeaturesSeen = { csi: false };
   // First of the feature handlers: it sees every <stream:features/>, then passes it on.
   middleware.use((ctx, next) => {
@@ -236,15 +234,11 @@ function compose(options: {
     return next();
   });
   useStartTls(streamFeatures, target);
-  return { entity, middleware, streamFeatures, iqCaller, features };
+  return { entity, middleware, streamFeatures, features };
 }
 
 export function createStream(options: StreamOptions): XmppStream {
-  const { entity, middleware, streamFeatures, iqCaller, features } = compose(options);
-  const iqCallee = iqCalleeFactory({ middleware, entity } as never) as unknown as {
-    get(ns: string, name: string, handler: (ctx: IqContext) => unknown): void;
-    set(ns: string, name: string, handler: (ctx: IqContext) => unknown): void;
-  };
+  const { entity, middleware, streamFeatures, features } = compose(options);
 
   let mechanism: string | undefined;
   let channelBinding: ChannelBindingType | undefined;
@@ -285,6 +279,15 @@ export function createStream(options: StreamOptions): XmppStream {
   const sm = options.streamManagement
     ? (streamManagement({ streamFeatures, entity, middleware } as never) as unknown as StreamManagement)
     : undefined;
+  // IQ requests and answers (xmpp.js's caller and callee) end the middleware chain for the IQs
+  // they handle, so they go after XEP-0198's counter: before it, every IQ result and every IQ
+  // we answer went uncounted, and the server kept that many stanzas "unacknowledged" for good,
+  // to re-send on resumption, or to bounce or put back in offline storage when the session ends.
+  const iqCaller = iqCallerFactory({ middleware, entity } as never) as unknown as IqCaller;
+  const iqCallee = iqCalleeFactory({ middleware, entity } as never) as unknown as {
+    get(ns: string, name: string, handler: (ctx: IqContext) => unknown): void;
+    set(ns: string, name: string, handler: (ctx: IqContext) => unknown): void;
+  };
   const resource = `${options.resourcePrefix ?? 'parley'}.${randomBytes(4).toString('hex')}`;
   // xmpp.js falls back to binding when anything throws while it handles <resumed/> (e.g. the
   // connection dropping as it re-sends its queue). The server has resumed the session by
@@ -355,7 +358,8 @@ class PreAuthTimeout extends Error {
  */
 export async function openPreAuthStream(options: PreAuthOptions): Promise<PreAuthStream> {
   const timeoutMs = options.timeoutMs ?? 15_000;
-  const { entity, middleware, iqCaller } = compose(options);
+  const { entity, middleware } = compose(options);
+  const iqCaller = iqCallerFactory({ middleware, entity } as never) as unknown as IqCaller;
   let settle: { resolve: (features: Element) => void; reject: (err: unknown) => void } | undefined;
   const ready = new Promise<Element>((resolve, reject) => {
     settle = { resolve, reject };

@@ -2,6 +2,11 @@
  * The message composer: Enter sends, Shift+Enter adds a line; IME composition is left alone.
  * Emoji shortcodes (":smile:") become emoji as the closing colon is typed and
  * on sending; the "Emoji" button opens a picker that inserts at the caret.
+ *
+ * It starts from the conversation's saved draft and reports every change (the
+ * conversation saves it, and tells the contact we are typing). Up arrow in an
+ * empty composer edits our newest message ("Editing message", Escape cancels);
+ * a reply shows the quoted message above the text, with "Cancel reply".
  */
 import {
   useEffect,
@@ -15,15 +20,50 @@ import {
   type ReactNode,
   type SyntheticEvent,
 } from 'react';
+import type { Message } from '../../../preload/contract.ts';
 import { errorText } from '../../app/client.ts';
 import { Icons } from '../../app/ui.tsx';
 import { useI18n } from '../../i18n/index.ts';
-import { completeShortcode, EMOJI, replaceShortcodes } from './emoji.ts';
+import { completeShortcode, replaceShortcodes } from './emoji.ts';
+import { EmojiPicker } from './EmojiPicker.tsx';
 
-export function Composer({ onSend }: { onSend: (body: string) => Promise<unknown> }): ReactNode {
+interface Props {
+  /** The saved draft, if any: the text to start from. */
+  draft: string | undefined;
+  /** The text changed (typed, cleared, sent): not called for the text of an edit. */
+  onDraft: (text: string) => void;
+  /** Every keystroke's text, edits included (chat states). */
+  onTyping: (text: string) => void;
+  onSend: (body: string) => Promise<unknown>;
+  /** The message being edited, or null. */
+  editing: Message | null;
+  onSaveEdit: (message: Message, body: string) => Promise<unknown>;
+  onCancelEdit: () => void;
+  /** The message being replied to, with who wrote it, or null. */
+  replying: { message: Message; author: string } | null;
+  onCancelReply: () => void;
+  /** Up arrow in the empty composer: start editing our newest message; false when there is none. */
+  onEditLast: () => boolean;
+  /** Bumped to put the caret in the composer (a reply or an edit started from a message). */
+  focusToken: number;
+}
+
+export function Composer({
+  draft,
+  onDraft,
+  onTyping,
+  onSend,
+  editing,
+  onSaveEdit,
+  onCancelEdit,
+  replying,
+  onCancelReply,
+  onEditLast,
+  focusToken,
+}: Props): ReactNode {
   const { t } = useI18n();
   const id = useId();
-  const [body, setBody] = useState('');
+  const [body, setBody] = useState(draft ?? '');
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [picking, setPicking] = useState(false);
@@ -31,6 +71,11 @@ export function Composer({ onSend }: { onSend: (body: string) => Promise<unknown
   const emojiButton = useRef<HTMLButtonElement>(null);
   /** Where the caret goes once `body` has been re-rendered after a programmatic edit. */
   const caretAfter = useRef<number | null>(null);
+  /** The user has typed here: a draft arriving late must not replace their text. */
+  const touched = useRef(false);
+  /** The text that was here before an edit started, back when it ends. */
+  const stash = useRef<string | null>(null);
+  const editingId = editing?.id ?? null;
   const empty = body.trim() === '';
 
   useLayoutEffect(() => {
@@ -40,14 +85,53 @@ export function Composer({ onSend }: { onSend: (body: string) => Promise<unknown
     textarea.current?.setSelectionRange(at, at);
   }, [body]);
 
+  // The saved draft may land after the composer (a conversation list still loading).
+  useEffect(() => {
+    if (!touched.current && draft !== undefined && draft !== '') setBody((b) => (b === '' ? draft : b));
+  }, [draft]);
+
+  // An edit starts: its text replaces ours for a while. It ends: ours comes back.
+  // The edit's text is taken once, when it starts (later changes to the message do not reset the composer).
+  const editingBody = useRef<string | undefined>(undefined);
+  editingBody.current = editing?.body;
+  const bodyNow = useRef(body);
+  bodyNow.current = body;
+  useEffect(() => {
+    const text = editingBody.current;
+    if (editingId === null || text === undefined) return undefined;
+    stash.current = bodyNow.current;
+    caretAfter.current = text.length;
+    setBody(text);
+    textarea.current?.focus();
+    return () => {
+      const before = stash.current ?? '';
+      stash.current = null;
+      caretAfter.current = before.length;
+      setBody(before);
+    };
+  }, [editingId]);
+
+  useEffect(() => {
+    if (focusToken > 0) textarea.current?.focus();
+  }, [focusToken]);
+
   const send = (e?: SyntheticEvent): void => {
     e?.preventDefault();
     if (empty || sending) return;
+    if (editing !== null && body === editing.body) {
+      onCancelEdit();
+      return;
+    }
     setSending(true);
     setError(null);
-    onSend(replaceShortcodes(body)).then(
+    const text = replaceShortcodes(body);
+    const done = editing !== null ? onSaveEdit(editing, text) : onSend(text);
+    done.then(
       () => {
-        setBody('');
+        if (editing === null) {
+          setBody('');
+          onDraft('');
+        }
         setSending(false);
       },
       (err: unknown) => {
@@ -58,10 +142,33 @@ export function Composer({ onSend }: { onSend: (body: string) => Promise<unknown
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>): void => {
-    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+    if (e.nativeEvent.isComposing) return;
+    if (e.key === 'Enter' && !e.shiftKey) {
       e.preventDefault();
       send();
+    } else if (e.key === 'Escape' && (editing !== null || replying !== null)) {
+      e.preventDefault();
+      if (editing !== null) onCancelEdit();
+      else onCancelReply();
+    } else if (
+      e.key === 'ArrowUp' &&
+      body === '' &&
+      editing === null &&
+      !e.shiftKey &&
+      !e.altKey &&
+      !e.ctrlKey &&
+      !e.metaKey &&
+      onEditLast()
+    ) {
+      e.preventDefault();
     }
+  };
+
+  const change = (text: string): void => {
+    touched.current = true;
+    setBody(text);
+    if (editing === null) onDraft(text);
+    onTyping(text);
   };
 
   const onChange = (e: ChangeEvent<HTMLTextAreaElement>): void => {
@@ -75,7 +182,7 @@ export function Composer({ onSend }: { onSend: (body: string) => Promise<unknown
       value[selectionStart - 1] === ':';
     const completed = closedShortcode ? completeShortcode(value, selectionStart) : undefined;
     if (completed !== undefined) caretAfter.current = completed.caret;
-    setBody(completed?.text ?? value);
+    change(completed?.text ?? value);
   };
 
   const insertEmoji = (emoji: string): void => {
@@ -83,7 +190,7 @@ export function Composer({ onSend }: { onSend: (body: string) => Promise<unknown
     const start = el?.selectionStart ?? body.length;
     const end = el?.selectionEnd ?? body.length;
     caretAfter.current = start + emoji.length;
-    setBody(body.slice(0, start) + emoji + body.slice(end));
+    change(body.slice(0, start) + emoji + body.slice(end));
     setPicking(false);
     el?.focus();
   };
@@ -99,11 +206,52 @@ export function Composer({ onSend }: { onSend: (body: string) => Promise<unknown
   };
 
   return (
-    <form className="composer" onSubmit={send}>
+    <form className={`composer${editing !== null ? ' is-editing' : ''}`} onSubmit={send}>
       {error !== null && (
         <p className="composer-error" role="alert">
           {error}
         </p>
+      )}
+      {editing !== null && (
+        <div className="composer-banner">
+          <Icons.pencil />
+          <span className="banner-text">
+            <strong>{t.editingMessage}</strong>
+          </span>
+          <button
+            type="button"
+            className="button secondary small"
+            aria-label={t.cancelEditing}
+            title={`${t.cancelEditing} (Escape)`}
+            onClick={() => {
+              onCancelEdit();
+              textarea.current?.focus();
+            }}
+          >
+            {t.cancel}
+          </button>
+        </div>
+      )}
+      {replying !== null && editing === null && (
+        <div className="composer-banner reply-banner">
+          <Icons.reply />
+          <span className="banner-text">
+            <strong>{t.replyingTo(replying.author)}</strong>
+            <span className="banner-quote">{replying.message.body}</span>
+          </span>
+          <button
+            type="button"
+            className="icon-button small-icon"
+            aria-label={t.cancelReply}
+            title={`${t.cancelReply} (Escape)`}
+            onClick={() => {
+              onCancelReply();
+              textarea.current?.focus();
+            }}
+          >
+            <Icons.close />
+          </button>
+        </div>
       )}
       <div className="composer-row">
         <div className="emoji-anchor" onBlur={onBlurPicker}>
@@ -145,90 +293,14 @@ export function Composer({ onSend }: { onSend: (body: string) => Promise<unknown
           autoFocus
         />
         <button type="submit" className="button primary send" disabled={empty || sending}>
-          <Icons.send />
-          <span>{t.send}</span>
+          {editing !== null ? <Icons.check /> : <Icons.send />}
+          <span>{editing !== null ? t.save : t.send}</span>
         </button>
       </div>
       <p id={`${id}-hint`} className="visually-hidden">
-        {t.composerHint}
+        {editing !== null ? t.editHint : t.composerHint}
       </p>
     </form>
-  );
-}
-
-/** Columns of the picker's grid: keep in step with `.emoji-grid` in styles.css. */
-const COLUMNS = 8;
-
-/**
- * A popover grid of emoji buttons, each named by its shortcode. One Tab stop;
- * arrows move in two dimensions, Home/End go to the first/last, Enter or
- * Space inserts, Escape closes (focus returns to the Emoji button).
- */
-function EmojiPicker({
-  id,
-  label,
-  onPick,
-  onClose,
-}: {
-  id: string;
-  label: string;
-  onPick: (emoji: string) => void;
-  onClose: () => void;
-}): ReactNode {
-  const [active, setActive] = useState(0);
-  const grid = useRef<HTMLDivElement>(null);
-  const buttons = (): NodeListOf<HTMLButtonElement> | undefined => grid.current?.querySelectorAll('button');
-
-  useEffect(() => {
-    buttons()?.[0]?.focus();
-  }, []);
-
-  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
-    if (e.key === 'Escape') {
-      e.preventDefault();
-      e.stopPropagation();
-      onClose();
-      return;
-    }
-    const last = EMOJI.length - 1;
-    const moves: Record<string, number> = {
-      ArrowRight: Math.min(last, active + 1),
-      ArrowLeft: Math.max(0, active - 1),
-      ArrowDown: active + COLUMNS <= last ? active + COLUMNS : active,
-      ArrowUp: active - COLUMNS >= 0 ? active - COLUMNS : active,
-      Home: 0,
-      End: last,
-    };
-    const next = moves[e.key];
-    if (next === undefined) return;
-    e.preventDefault();
-    setActive(next);
-    buttons()?.[next]?.focus();
-  };
-
-  return (
-    <div id={id} className="emoji-picker" role="dialog" aria-label={label} tabIndex={-1} onKeyDown={onKeyDown}>
-      <div className="emoji-grid" ref={grid}>
-        {EMOJI.map(([name, emoji], i) => (
-          <button
-            key={name}
-            type="button"
-            className="emoji"
-            aria-label={name}
-            title={`:${name}:`}
-            tabIndex={i === active ? 0 : -1}
-            onFocus={() => {
-              setActive(i);
-            }}
-            onClick={() => {
-              onPick(emoji);
-            }}
-          >
-            {emoji}
-          </button>
-        ))}
-      </div>
-    </div>
   );
 }
 

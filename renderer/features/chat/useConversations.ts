@@ -1,6 +1,11 @@
 /**
  * The conversations of several accounts, merged: `conversations.list` for each,
  * kept live by `conversation.updated`. Most recent first.
+ *
+ * The core's event for a new message carries the conversation without its
+ * draft and tab flag (it does not read them on that hot path), so an event
+ * that lacks them keeps the ones known here; `patch` applies the renderer's
+ * own changes at once (a tab closed, a draft cleared), ahead of the core's answer.
  */
 import { useCallback, useMemo } from 'react';
 import type { Conversation } from '../../../preload/contract.ts';
@@ -12,13 +17,24 @@ export interface Conversations {
   error: unknown;
   /** Merge a conversation a command returned (e.g. `conversation.open`). */
   put: (c: Conversation) => void;
+  /** Change the local copy of one conversation (the core is told separately). */
+  patch: (key: string, change: Partial<Pick<Conversation, 'draft' | 'tab' | 'unread' | 'readUpTo'>>) => void;
 }
 
 /** One conversation per (account, peer). Addresses never hold a line break. */
 export const conversationKey = (c: { accountId: string; peer: string }): string => `${c.accountId}\n${c.peer}`;
 
-const put1 = (map: ReadonlyMap<string, Conversation>, c: Conversation): ReadonlyMap<string, Conversation> =>
-  new Map(map).set(conversationKey(c), c);
+/** Drops keys whose value is undefined (exactOptionalPropertyTypes). */
+function clean(c: Conversation): Conversation {
+  return Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) as Conversation;
+}
+
+const put1 = (map: ReadonlyMap<string, Conversation>, c: Conversation): ReadonlyMap<string, Conversation> => {
+  const key = conversationKey(c);
+  const prev = map.get(key);
+  const merged = prev === undefined ? c : clean({ ...c, draft: c.draft ?? prev.draft, tab: c.tab ?? prev.tab });
+  return new Map(map).set(key, merged);
+};
 
 export function useConversations(accountIds: readonly string[]): Conversations {
   const client = useClient();
@@ -55,5 +71,14 @@ export function useConversations(accountIds: readonly string[]): Conversations {
     },
     [idsKey, update],
   );
-  return { conversations, error, put };
+  const patch = useCallback(
+    (key: string, change: Partial<Pick<Conversation, 'draft' | 'tab' | 'unread' | 'readUpTo'>>) => {
+      update((map) => {
+        const prev = map.get(key);
+        return prev === undefined ? map : new Map(map).set(key, clean({ ...prev, ...change }));
+      });
+    },
+    [update],
+  );
+  return { conversations, error, put, patch };
 }

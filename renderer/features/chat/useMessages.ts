@@ -2,15 +2,23 @@
  * One conversation's messages, oldest first: the newest page from
  * `messages.list`, older pages on demand (`before` = smallest id), kept live
  * by `message.added` / `message.updated`.
+ *
+ * Only a contiguous run of the conversation is held: a change to a message
+ * older than the oldest one loaded is left for the page that will bring it.
  */
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import type { Message } from '../../../preload/contract.ts';
 import { errorText } from '../../app/client.ts';
 import { useClient } from '../../app/core.ts';
 import { useLive } from '../../app/useLive.ts';
 import { useI18n } from '../../i18n/index.ts';
 
+/** The first page: enough to fill a window; more when there are more unread messages to reach. */
 const PAGE = 50;
+/** Older pages, while scrolling up. */
+const OLDER_PAGE = 100;
+/** The contract's maximum per call. */
+const MAX_PAGE = 500;
 
 interface Page {
   messages: Message[];
@@ -18,10 +26,57 @@ interface Page {
   hasMore: boolean;
 }
 
-/** Merge by id, ordered by id (the archive's arrival order). */
-function merge(list: readonly Message[], items: readonly Message[]): Message[] {
+/** Binary search: the index of the message with this id, or -1. */
+export function indexOfId(list: readonly Message[], id: number): number {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const at = list[mid]?.id ?? 0;
+    if (at === id) return mid;
+    if (at < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/**
+ * A newer copy of a message we hold. The core's delivery-state updates (and `message.send`'s
+ * answer) carry the message without what other rows say about it (the quoted message's
+ * preview, reactions): those are kept from the copy held here.
+ */
+export function reconcile(held: Message | undefined, next: Message): Message {
+  if (held === undefined) return next;
+  let out = next;
+  if (next.replyTo !== undefined && next.replyTo.preview === undefined && held.replyTo?.id === next.replyTo.id)
+    out = { ...out, replyTo: held.replyTo };
+  const stateChange = next.state !== held.state || next.error !== held.error;
+  if (stateChange && next.reactions === undefined && held.reactions !== undefined)
+    out = { ...out, reactions: held.reactions };
+  return out;
+}
+
+/** Merge by id, ordered by id (the archive's arrival order); cheap for the usual append and prepend. */
+export function merge(list: readonly Message[], items: readonly Message[]): Message[] {
+  if (items.length === 0) return [...list];
+  const sorted = [...items].sort((a, b) => a.id - b.id);
+  const first = list[0];
+  const last = list[list.length - 1];
+  const lo = sorted[0];
+  const hi = sorted[sorted.length - 1];
+  if (first === undefined || last === undefined || lo === undefined || hi === undefined) return sorted;
+  if (lo.id > last.id) return [...list, ...sorted];
+  if (hi.id < first.id) return [...sorted, ...list];
+  if (sorted.length === 1) {
+    const i = indexOfId(list, lo.id);
+    if (i !== -1) {
+      const out = [...list];
+      out[i] = reconcile(list[i], lo);
+      return out;
+    }
+  }
   const byId = new Map(list.map((m) => [m.id, m]));
-  for (const m of items) byId.set(m.id, m);
+  for (const m of sorted) byId.set(m.id, reconcile(byId.get(m.id), m));
   return [...byId.values()].sort((a, b) => a.id - b.id);
 }
 
@@ -29,11 +84,14 @@ export interface Messages extends Partial<Page> {
   error: string | undefined;
   loadingOlder: boolean;
   loadOlder: () => void;
+  /** Load older pages until the message with this id is there (a quoted message); false if it never came. */
+  loadUntil: (id: number) => Promise<boolean>;
   /** Merge a message a command returned (e.g. `message.send`). */
   put: (m: Message) => void;
 }
 
-export function useMessages(accountId: string, peer: string): Messages {
+/** `unread`: how many unread messages the first page should reach back to (read when the conversation opens). */
+export function useMessages(accountId: string, peer: string, unread = 0): Messages {
   const client = useClient();
   const { t } = useI18n();
   const [older, setOlder] = useState<{ key: string; loading: boolean; error?: string }>({ key: '', loading: false });
@@ -41,15 +99,24 @@ export function useMessages(accountId: string, peer: string): Messages {
   const { data, error, update } = useLive<Page>(
     key,
     async () => {
-      const { messages } = await client.call('messages.list', { accountId, peer, limit: PAGE });
-      return { messages, hasMore: messages.length === PAGE };
+      const limit = Math.min(MAX_PAGE, Math.max(PAGE, unread + 20));
+      const { messages } = await client.call('messages.list', { accountId, peer, limit });
+      return { messages, hasMore: messages.length === limit };
     },
     (apply) => {
-      const onMessage = (m: Message): void => {
-        if (m.accountId === accountId && m.peer === peer) apply((p) => ({ ...p, messages: merge(p.messages, [m]) }));
+      const keep = (p: Page, m: Message, added: boolean): Page => {
+        const first = p.messages[0];
+        // Older than what is held: its page will bring it (unless the beginning is already here).
+        if (first !== undefined && m.id < first.id && p.hasMore) return p;
+        if (!added && first !== undefined && m.id < first.id) return p;
+        return { ...p, messages: merge(p.messages, [m]) };
       };
-      const offAdded = client.on('message.added', onMessage);
-      const offUpdated = client.on('message.updated', onMessage);
+      const offAdded = client.on('message.added', (m) => {
+        if (m.accountId === accountId && m.peer === peer) apply((p) => keep(p, m, true));
+      });
+      const offUpdated = client.on('message.updated', (m) => {
+        if (m.accountId === accountId && m.peer === peer) apply((p) => keep(p, m, false));
+      });
       return () => {
         offAdded();
         offUpdated();
@@ -59,13 +126,13 @@ export function useMessages(accountId: string, peer: string): Messages {
 
   const loadingOlder = older.key === key && older.loading;
   const first = data?.messages[0];
-  const canLoadOlder = data?.hasMore === true && first !== undefined && !loadingOlder;
+  const canLoadOlder = data?.hasMore === true && first !== undefined && first.id > 1 && !loadingOlder;
   const loadOlder = useCallback(() => {
     if (!canLoadOlder) return;
     setOlder({ key, loading: true });
-    client.call('messages.list', { accountId, peer, before: first.id, limit: PAGE }).then(
+    client.call('messages.list', { accountId, peer, before: first.id, limit: OLDER_PAGE }).then(
       ({ messages }) => {
-        update((p) => ({ messages: merge(p.messages, messages), hasMore: messages.length === PAGE }));
+        update((p) => ({ messages: merge(p.messages, messages), hasMore: messages.length === OLDER_PAGE }));
         setOlder({ key, loading: false });
       },
       (err: unknown) => {
@@ -73,6 +140,25 @@ export function useMessages(accountId: string, peer: string): Messages {
       },
     );
   }, [canLoadOlder, client, accountId, peer, first, key, update, t]);
+
+  // The oldest id held and whether more exist, for loadUntil's loop (which outlives renders).
+  const edge = useRef<{ first: number | undefined; hasMore: boolean }>({ first: undefined, hasMore: true });
+  edge.current = { first: first?.id, hasMore: data?.hasMore ?? true };
+  const loadUntil = useCallback(
+    async (id: number): Promise<boolean> => {
+      let oldest = edge.current.first;
+      let more = edge.current.hasMore;
+      while (oldest !== undefined && id < oldest && more && oldest > 1) {
+        const { messages } = await client.call('messages.list', { accountId, peer, before: oldest, limit: MAX_PAGE });
+        more = messages.length === MAX_PAGE;
+        const hasMore = more;
+        update((p) => ({ messages: merge(p.messages, messages), hasMore }));
+        oldest = messages[0]?.id;
+      }
+      return oldest !== undefined && id >= oldest;
+    },
+    [client, accountId, peer, update],
+  );
 
   const put = useCallback(
     (m: Message) => {
@@ -86,6 +172,7 @@ export function useMessages(accountId: string, peer: string): Messages {
     error: error === undefined ? (older.key === key ? older.error : undefined) : errorText(error, t),
     loadingOlder,
     loadOlder,
+    loadUntil,
     put,
   };
 }

@@ -3,7 +3,8 @@
  * account's contacts form a group named by its address (a heading, then
  * role="group"), so every list item is still a contact named by its display
  * name. Online first, then by name; click or Enter opens the conversation in
- * that account. One Tab stop; arrows move across the groups.
+ * that account. One Tab stop; arrows move across the groups. A heading shows
+ * its account's unread messages.
  */
 import { Fragment, useId, type ReactNode } from 'react';
 import type { AccountState, Contact } from '../../../preload/contract.ts';
@@ -19,11 +20,13 @@ interface Props {
   accounts: ReadonlyMap<string, AccountState>;
   /** Several accounts: a heading above each one's contacts. */
   headings: boolean;
+  /** Unread messages per account (shown in the headings). */
+  unread?: ReadonlyMap<string, number>;
   selected: string | null;
   onOpen: (accountId: string, jid: string) => void;
 }
 
-export function ContactList({ groups, accounts, headings, selected, onOpen }: Props): ReactNode {
+export function ContactList({ groups, accounts, headings, unread, selected, onOpen }: Props): ReactNode {
   const { t } = useI18n();
   const id = useId();
   const keys = groups?.flatMap((g) => g.contacts.map((c) => conversationKey({ accountId: g.accountId, peer: c.jid })));
@@ -55,6 +58,7 @@ export function ContactList({ groups, accounts, headings, selected, onOpen }: Pr
           ));
           if (!headings) return <Fragment key={g.accountId}>{items}</Fragment>;
           const headingId = `${id}-${String(index)}`;
+          const unreadCount = unread?.get(g.accountId) ?? 0;
           return (
             <li key={g.accountId} role="presentation" className="group">
               <h3 id={headingId} className="group-heading">
@@ -63,9 +67,17 @@ export function ContactList({ groups, accounts, headings, selected, onOpen }: Pr
                   title={account === undefined ? undefined : statusText(account, t, Date.now())}
                   aria-hidden="true"
                 />
-                <span className="group-jid">{jid}</span>
+                <span id={`${headingId}-jid`} className="group-jid">
+                  {jid}
+                </span>
+                {unreadCount > 0 && (
+                  <span className="badge" title={t.unreadCount(unreadCount)}>
+                    <span aria-hidden="true">{unreadCount}</span>
+                    <span className="visually-hidden">{t.unreadCount(unreadCount)}</span>
+                  </span>
+                )}
               </h3>
-              <ul role="group" aria-labelledby={headingId} className="items">
+              <ul role="group" aria-labelledby={`${headingId}-jid`} className="items">
                 {items}
               </ul>
               {g.contacts.length === 0 && <p className="group-empty">{t.noContacts}</p>}

@@ -14,6 +14,12 @@ export class MainPage {
   readonly accountStatus: Locator;
   /** Per-account notices under the header (errors, "Sign in", "Reconnect now"). */
   readonly notices: Locator;
+  /** The tab strip above the conversation. */
+  readonly tabs: Locator;
+  /** "New messages", above the first unread message. */
+  readonly unreadSeparator: Locator;
+  /** The contact's chat state under the messages ("Bob is typing…"). */
+  readonly typing: Locator;
 
   readonly page: Page;
 
@@ -27,6 +33,31 @@ export class MainPage {
     this.accountsButton = page.getByRole('button', { name: 'Accounts', exact: true });
     this.accountStatus = page.locator('.account').getByRole('status');
     this.notices = page.getByRole('list', { name: 'Account problems' });
+    this.tabs = page.getByRole('tablist', { name: 'Open conversations' });
+    this.unreadSeparator = this.messages.getByRole('separator', { name: 'New messages' });
+    this.typing = page
+      .locator('.chat')
+      .getByRole('status')
+      .filter({ hasText: /typing/u });
+  }
+
+  /** The tab of an open conversation, by the contact's display name. */
+  tab(name: string): Locator {
+    return this.tabs.getByRole('tab', { name, exact: true });
+  }
+
+  closeTab(name: string): Locator {
+    return this.tabs.getByRole('button', { name: `Close ${name}`, exact: true });
+  }
+
+  /**
+   * One of a message's actions ("Reply", "React", "Edit", "Delete for everyone"): they show
+   * when the message is hovered or focused.
+   */
+  async messageAction(text: string, action: string): Promise<void> {
+    const item = this.message(text).last();
+    await item.hover();
+    await item.getByRole('button', { name: action, exact: true }).click();
   }
 
   async openAccounts(): Promise<AccountsDialog> {

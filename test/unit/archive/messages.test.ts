@@ -126,6 +126,35 @@ describe('archive/repos/messages', () => {
     assert.equal(messages.correct(m.id, 'back?', 90), undefined, 'a tombstone cannot be edited');
   });
 
+  it('applies a correction once, whatever path brings it again (sender identity or archive id)', () => {
+    const messages = createMessageRepo(openArchive(':memory:'));
+    const m = messages.insert({ ...base, senderKey: 'k-twice', messageId: 'orig-2', body: 'at 5' });
+    assert.ok(m);
+    assert.equal(messages.correct(m.id, 'at 6', 10, { key: 'c1', stanzaId: 'a1' })?.body, 'at 6');
+    assert.equal(messages.correct(m.id, 'at 7', 20, { key: 'c2', stanzaId: 'a2' })?.body, 'at 7');
+    // The first correction again (from the archive, say) must not bring back its older text.
+    assert.equal(messages.correct(m.id, 'at 6', 30, { key: 'c1', stanzaId: 'a1' }), undefined);
+    assert.equal(
+      messages.correct(m.id, 'at 6', 31, { key: 'h:other-hash', stanzaId: 'a1' }),
+      undefined,
+      'by archive id',
+    );
+    assert.equal(messages.correct(m.id, 'at 6', 32, { key: 'c1' }), undefined, 'by sender identity');
+    assert.equal(messages.get(m.id)?.body, 'at 7');
+    assert.equal(messages.get(m.id)?.editedAt, 20);
+    assert.deepEqual(
+      messages.edits(m.id).map((e) => e.body),
+      ['at 5', 'at 6'],
+    );
+    // Another correction, even back to an earlier text, still applies; so does one without identity.
+    assert.equal(messages.correct(m.id, 'at 6', 40, { key: 'c3' })?.body, 'at 6');
+    assert.equal(messages.correct(m.id, 'at 8', 50)?.body, 'at 8');
+    // A correction's identity is per message.
+    const other = messages.insert({ ...base, senderKey: 'k-other', body: 'x' });
+    assert.ok(other);
+    assert.equal(messages.correct(other.id, 'y', 60, { key: 'c1', stanzaId: 'a1' })?.body, 'y');
+  });
+
   it('links a reply to the message it quotes, with a preview', () => {
     const db = openArchive(':memory:');
     const messages = createMessageRepo(db);

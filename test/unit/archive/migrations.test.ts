@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { migrate, migrations } from '../../../main/core/archive/migrations/index.ts';
 import { migration0001 } from '../../../main/core/archive/migrations/0001-initial.ts';
 import { migration0002 } from '../../../main/core/archive/migrations/0002-delivery-states.ts';
+import { migration0007 } from '../../../main/core/archive/migrations/0007-correction-identity.ts';
 import { ArchiveBusyError, openArchive } from '../../../main/core/archive/open.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -57,6 +58,29 @@ describe('archive/migrations', () => {
       .all()
       .map((i) => i.name);
     for (const name of ['messages_identity', 'messages_stanza_id', 'messages_conversation', 'messages_outbox'])
+      assert.ok(indexes.includes(name), name);
+  });
+
+  it('0007 names the correction that replaced each earlier body, keeping the history written before', () => {
+    const db = new Database(':memory:');
+    const upTo6 = migrations.filter((m) => m.version <= 6);
+    migrate(db, upTo6);
+    db.prepare(
+      `INSERT INTO messages (account, peer, direction, sender_key, body, timestamp, received_at, state)
+       VALUES ('a@x', 'b@x', 'in', 'k1', 'hello', 1, 1, 'received')`,
+    ).run();
+    db.prepare("INSERT INTO message_edits (message, body, replaced_at) VALUES (1, 'helo', 5)").run();
+    migrate(db, [...upTo6, migration0007]);
+    assert.equal(db.pragma('user_version', { simple: true }), 7);
+    assert.deepEqual(
+      db.prepare('SELECT message, body, replaced_at, source, source_stanza_id FROM message_edits').all(),
+      [{ message: 1, body: 'helo', replaced_at: 5, source: null, source_stanza_id: null }],
+    );
+    const indexes = db
+      .prepare<[], { name: string }>("SELECT name FROM pragma_index_list('message_edits')")
+      .all()
+      .map((i) => i.name);
+    for (const name of ['message_edits_source', 'message_edits_source_stanza_id'])
       assert.ok(indexes.includes(name), name);
   });
 

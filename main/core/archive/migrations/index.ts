@@ -9,6 +9,7 @@ import { migration0003 } from './0003-stream-sessions.ts';
 import { migration0004 } from './0004-archive-sync.ts';
 import { migration0005 } from './0005-search.ts';
 import { migration0006 } from './0006-message-features.ts';
+import { migration0007 } from './0007-correction-identity.ts';
 
 export interface Migration {
   version: number;
@@ -23,6 +24,7 @@ export const migrations: readonly Migration[] = [
   migration0004,
   migration0005,
   migration0006,
+  migration0007,
 ];
 
 export function migrate(db: Database, list: readonly Migration[] = migrations): number {

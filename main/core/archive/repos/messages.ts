@@ -135,8 +135,11 @@ export function createMessageRepo(db: Db) {
   const refOf = db.prepare<[number], { ref: string | null; direction: 'in' | 'out'; peer: string; account: string }>(
     'SELECT COALESCE(origin_id, message_id) AS ref, direction, peer, account FROM messages WHERE id = ?',
   );
-  const addEdit = db.prepare<[number, number]>(
-    'INSERT INTO message_edits (message, body, replaced_at) SELECT id, body, ? FROM messages WHERE id = ?',
+  const addEdit = db.prepare<[number, string | null, string | null, number]>(
+    'INSERT INTO message_edits (message, body, replaced_at, source, source_stanza_id) SELECT id, body, ?, ?, ? FROM messages WHERE id = ?',
+  );
+  const applied = db.prepare<[number, string | null, number, string | null], { n: number }>(
+    `SELECT 1 AS n FROM message_edits WHERE (message = ? AND source = ?) OR (message = ? AND source_stanza_id = ?) LIMIT 1`,
   );
   const setBody = db.prepare<[string, number, number]>(
     'UPDATE messages SET body = ?, edited_at = ? WHERE id = ? AND retracted_at IS NULL',
@@ -269,12 +272,22 @@ export function createMessageRepo(db: Db) {
       const row = refOf.get(id);
       return row?.ref ? { ...row, ref: row.ref } : undefined;
     },
-    /** XEP-0308: replaces the body, keeping the previous one in the history; undefined when unchanged. */
-    correct(id: number, body: string, at: number): Message | undefined {
+    /**
+     * XEP-0308: replaces the body, keeping the previous one in the history; undefined when
+     * unchanged. `source` identifies the correction (its sender key, and our archive's
+     * stanza-id when known): one that was applied already is not applied again.
+     */
+    correct(
+      id: number,
+      body: string,
+      at: number,
+      source: { key?: string | undefined; stanzaId?: string | undefined } = {},
+    ): Message | undefined {
       return db.transaction(() => {
         const current = byId.get(id);
         if (!current || current.retracted_at != null || current.body === body) return undefined;
-        addEdit.run(at, id);
+        if (applied.get(id, source.key ?? null, id, source.stanzaId ?? null)) return undefined;
+        addEdit.run(at, source.key ?? null, source.stanzaId ?? null, id);
         setBody.run(body, at, id);
         return full(id);
       })();
