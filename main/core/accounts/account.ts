@@ -47,6 +47,7 @@ import {
 } from '../xmpp/im.ts';
 import { createStream, type XmppStream } from '../xmpp/entity.ts';
 import { parse } from '../xmpp/jid.ts';
+import { parseOriginId } from '../xmpp/stanza-ids.ts';
 import { buildMamQuery, NS_MAM, parseFin, parseMamResult, type MamFin, type MamResult } from '../xmpp/mam.ts';
 import { buildAvailable, parsePresence, PresenceBook } from '../xmpp/presence.ts';
 import { buildDisplayed, buildReceipt, feedbackRequests, parseFeedback, wantsReceipt } from '../xmpp/receipts.ts';
@@ -151,6 +152,10 @@ export class Account {
   #catchingUp = 0;
   /** The current XEP-0198 session has caught up and sent its initial presence. */
   #sessionReady = false;
+  /** Per conversation: the newest inbound message we sent an XEP-0333 displayed marker for. */
+  readonly #displayed = new Map<string, number>();
+  /** The server's archive answered a query in this session: live archive ids can be trusted. */
+  #archiveTrusted = false;
   /** Counts connections (each online and each loss): work tied to one connection checks it. */
   #connection = 0;
   /** Contacts who sent us chat states (XEP-0085): only they get ours. */
@@ -487,6 +492,7 @@ export class Account {
         this.#deps.log.info('xmpp', `${this.id}: no message carbons on this server`, err);
       });
       this.#sessionReady = false;
+      this.#archiveTrusted = false;
     }
     if (generation !== this.#generation) return;
     this.#deps.log.info(
@@ -652,7 +658,8 @@ export class Account {
     });
     if (!inserted) throw new CoreError('internal', 'message could not be stored');
     const stored = this.#deps.repos.messages.get(inserted.id) ?? inserted;
-    this.#markReadLocally(peer.bare, stored.id);
+    // Answering means having seen what came before: move the read mark and say so (XEP-0333).
+    void this.markRead(peer.bare, stored.id).catch(() => undefined);
     this.#deps.emit('message.added', stored);
     this.#emitConversation(stored);
     await this.#pump();
@@ -799,8 +806,12 @@ export class Account {
     const moved = this.#markReadLocally(bare, upTo);
     const stream = this.#stream;
     if (moved && stream && this.#status === 'online') {
+      // One marker per newly seen message from the peer (not one per own message sent after it).
       const newest = this.#deps.repos.messages.newestInbound(this.id, bare, upTo);
-      if (newest?.ref) await stream.entity.send(buildDisplayed(bare, randomUUID(), newest.ref)).catch(() => undefined);
+      if (newest?.ref && this.#displayed.get(bare) !== newest.id) {
+        this.#displayed.set(bare, newest.id);
+        await stream.entity.send(buildDisplayed(bare, randomUUID(), newest.ref)).catch(() => undefined);
+      }
     }
     const conversation = this.openConversation(bare);
     this.#deps.emit('conversation.updated', conversation);
@@ -1004,7 +1015,7 @@ export class Account {
         if (feedback.kind === 'error') return;
       }
       const fresh = this.#apply(message, carbon ? 'carbon' : 'live');
-      if (fresh && !carbon) this.#sendReceipt(stream, message, fresh);
+      if (!carbon) this.#sendReceipt(stream, message, fresh);
     } else if (stanza.is('presence')) {
       const update = parsePresence(stanza);
       if (!update || update.bare === this.id) return;
@@ -1031,7 +1042,9 @@ export class Account {
       this.#deps.log.warn('chat', `${this.id}: dropped a message: ${im.reason}`);
       return undefined;
     }
-    const stanzaId = archive?.id ?? im.stanzaId;
+    // A live archive id is ours only on a server whose archive answered us this session (it
+    // strips forged ones); elsewhere anyone could plant one and shadow a real message.
+    const stanzaId = archive?.id ?? (this.#archiveTrusted ? im.stanzaId : undefined);
     if (stanzaId && via !== 'archive' && this.#catchingUp === 0)
       this.#deps.repos.archiveSync.save(this.id, stanzaId, now); // no gap before a live archive id
     if (im.direction === 'in' && im.chatState && via === 'live') {
@@ -1177,6 +1190,7 @@ export class Account {
     const page = async (range: { after?: string | undefined; before?: true }) => {
       if (!live()) throw new Error('the connection changed during the catch-up');
       const got = await this.#mamPage(stream, range);
+      this.#archiveTrusted = true;
       fetched += got.stored;
       if (got.fin.last && !range.before) archiveSync.save(this.id, got.fin.last, this.#now());
       progress(true);
@@ -1286,12 +1300,20 @@ export class Account {
   }
 
   /** XEP-0184: confirm receipt (after storing) to contacts who share presence with us. */
-  #sendReceipt(stream: Stream, stanza: Element, m: Message): void {
+  /**
+   * XEP-0184: confirm receipt to contacts who share presence with us, once the message is
+   * stored: just now (`fresh`), or already (a sender repeating a message whose receipt was
+   * lost with a connection must still get one).
+   */
+  #sendReceipt(stream: Stream, stanza: Element, fresh: Message | undefined): void {
     const from: unknown = stanza.attrs['from'];
     const messageId: unknown = stanza.attrs['id'];
-    if (m.direction !== 'in' || typeof messageId !== 'string' || typeof from !== 'string' || !wantsReceipt(stanza))
-      return;
-    const subscription = this.#deps.repos.contacts.get(this.id, m.peer)?.subscription;
+    if (typeof messageId !== 'string' || typeof from !== 'string' || !wantsReceipt(stanza)) return;
+    const peer = parse(from)?.bare;
+    if (!peer || peer === this.id) return;
+    const stored = fresh ?? this.#deps.repos.messages.find(this.id, peer, parseOriginId(stanza) ?? messageId, 'in');
+    if (stored?.direction !== 'in') return;
+    const subscription = this.#deps.repos.contacts.get(this.id, peer)?.subscription;
     if (subscription !== 'from' && subscription !== 'both') return;
     void stream.entity.send(buildReceipt(from, randomUUID(), messageId)).catch(() => undefined);
   }
