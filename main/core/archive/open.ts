@@ -36,6 +36,9 @@ export function openArchive(dataDir: string): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Statement journals (every insert inside a batch transaction writes one: the table has
+  // CHECK constraints and triggers) stay in memory instead of spilling to a temp file.
+  db.pragma('temp_store = MEMORY');
   // The search index's triggers call these (migration 0005): before any write.
   registerSearchFunctions(db);
   migrate(db);

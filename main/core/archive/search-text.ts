@@ -16,10 +16,12 @@
  * lets a phrase continue past the end of a run ('北京abc').
  *
  * Every user term is quoted, so no input can be an FTS5 syntax error: plain words are ANDed
- * (the last token of each matches as a prefix, for search as you type), "quoted phrases" match
+ * (the last token of each matches as a prefix from two letters on, for search as you type;
+ * the index keeps 2- and 3-character prefixes for that), "quoted phrases" match
  * as phrases (an unclosed quote: a phrase whose last token is a prefix). Terms only match the
- * `body` column: the `scope` column holds hashed account/conversation tokens, which let a
- * filtered search intersect posting lists instead of joining every match.
+ * `body` column: the `scope` column holds hashed account, conversation and peer tokens and the
+ * message's UTC year and month, which let a filtered search intersect posting lists instead of
+ * walking every match until enough of them pass the filter.
  *
  * Highlights are computed here, on the original text (never on the bigram form), as UTF-16
  * ranges, with the same matching rules (case and diacritics folded; prefix on the last token).
@@ -30,6 +32,7 @@ const CJK_CLASS = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Sc
 const CJK_RUNS = new RegExp(`[${CJK_CLASS}]+`, 'gu');
 const HAS_CJK = new RegExp(`[${CJK_CLASS}]`, 'u');
 const IS_CJK = new RegExp(`^[${CJK_CLASS}]$`, 'u');
+const CJK_AT = new RegExp(`[${CJK_CLASS}]+`, 'uy');
 /** unicode61's token characters (categories L*, N*, Co); marks stay inside a word and fold away. */
 const IS_WORD_CHAR = /^[\p{L}\p{N}\p{Co}\p{M}]$/u;
 const NOT_TOKEN_CHARS = /[^\p{L}\p{N}\p{Co}]/gu;
@@ -40,6 +43,12 @@ export const SEARCH_SCOPE_FUNCTION = 'parley_search_scope';
 
 /** At most this many terms of a query are used (the rest are ignored). */
 export const MAX_TERMS = 32;
+/**
+ * A word matches as a prefix from this many characters on; a single letter is a whole word
+ * (its prefix query would read most of the index). The index keeps prefixes of 2 and 3
+ * characters (migration 0005), so short prefixes, the ones typed first, are single lookups.
+ */
+export const MIN_PREFIX = 2;
 
 /** A run's index tokens: bigrams then its last character ('北京开会' → 北京 京开 开会 会). */
 function indexRun(run: string): string {
@@ -75,10 +84,17 @@ export const accountToken = (account: string): string => `a${hash(account)}`;
 export const conversationToken = (account: string, peer: string): string => `c${hash(`${account}\u0000${peer}`)}`;
 export const peerToken = (peer: string): string => `p${hash(peer)}`;
 
+export const yearToken = (year: number): string => `y${String(year)}`;
+export const monthToken = (year: number, month: number): string =>
+  `m${String(year)}${String(month + 1).padStart(2, '0')}`;
+
 const scopeCache = new Map<string, string>();
 
-/** The `scope` column of a message: its account, its conversation and its peer, as tokens. */
-export function scopeText(account: string, peer: string): string {
+/**
+ * The `scope` column of a message: its account, its conversation, its peer (hashed) and its
+ * UTC year and month ('y2024 m202405'), as tokens.
+ */
+export function scopeText(account: string, peer: string, timestamp: number | undefined): string {
   const key = `${account}\u0000${peer}`;
   let scope = scopeCache.get(key);
   if (scope === undefined) {
@@ -86,7 +102,49 @@ export function scopeText(account: string, peer: string): string {
     scope = `${accountToken(account)} ${conversationToken(account, peer)} ${peerToken(peer)}`;
     scopeCache.set(key, scope);
   }
-  return scope;
+  if (timestamp === undefined) return scope;
+  // Before the epoch (a bogus delay stamp) counts as its first month, as timeCover expects.
+  const date = new Date(Math.max(0, timestamp));
+  const year = date.getUTCFullYear();
+  if (!Number.isFinite(year)) return scope;
+  return `${scope} ${yearToken(year)} ${monthToken(year, date.getUTCMonth())}`;
+}
+
+/** At most this many month tokens for a range; beyond, whole years cover the middle. */
+const MAX_MONTHS = 24;
+/** A wider cover is not worth it (nor is a date centuries away): the exact filter alone then. */
+const MAX_COVER = 100;
+
+/**
+ * The time tokens covering [from, to] (ms, inclusive; a missing `from` is the epoch): the
+ * months of a short range, else the partial years' months and the whole years in between.
+ * Undefined without `to` (a range open to the future is found quickly walking newest first)
+ * or for a range of more than about 75 years; empty for an empty range.
+ */
+export function timeCover(from: number | undefined, to: number | undefined): string[] | undefined {
+  if (to === undefined || !Number.isFinite(to)) return undefined;
+  if (from !== undefined && from > to) return [];
+  const start = new Date(Math.max(0, from ?? 0));
+  const end = new Date(Math.max(0, to));
+  const y0 = start.getUTCFullYear();
+  const m0 = start.getUTCMonth();
+  const y1 = end.getUTCFullYear();
+  const m1 = end.getUTCMonth();
+  if (!Number.isFinite(y0) || !Number.isFinite(y1) || y1 < y0 || (y1 === y0 && m1 < m0)) return [];
+  const months = (y1 - y0) * 12 + (m1 - m0) + 1;
+  if (months > MAX_MONTHS && y1 - y0 + 24 > MAX_COVER) return undefined;
+  const tokens: string[] = [];
+  if (months <= MAX_MONTHS) {
+    for (let i = 0; i < months; i++) tokens.push(monthToken(y0 + Math.floor((m0 + i) / 12), (m0 + i) % 12));
+    return tokens;
+  }
+  // Partial first and last years by month, whole years in between.
+  const firstWhole = m0 === 0 ? y0 : y0 + 1;
+  const lastWhole = m1 === 11 ? y1 : y1 - 1;
+  if (m0 !== 0) for (let m = m0; m < 12; m++) tokens.push(monthToken(y0, m));
+  for (let y = firstWhole; y <= lastWhole; y++) tokens.push(yearToken(y));
+  if (m1 !== 11) for (let m = 0; m <= m1; m++) tokens.push(monthToken(y1, m));
+  return tokens;
 }
 
 /**
@@ -97,8 +155,9 @@ export function registerSearchFunctions(db: Database): void {
   db.function(SEARCH_TEXT_FUNCTION, { deterministic: true }, (body: unknown) =>
     typeof body === 'string' ? indexText(body) : '',
   );
-  db.function(SEARCH_SCOPE_FUNCTION, { deterministic: true }, (account: unknown, peer: unknown) =>
-    scopeText(String(account), String(peer)),
+  // Variadic: an archive migrated by a draft of 0005 has triggers that pass no timestamp.
+  db.function(SEARCH_SCOPE_FUNCTION, { deterministic: true, varargs: true }, (...args: unknown[]) =>
+    scopeText(String(args[0]), String(args[1]), args.length > 2 ? Number(args[2]) : undefined),
   );
 }
 
@@ -111,11 +170,18 @@ export interface TextToken {
   end: number;
   /** Case and diacritics folded (words); the character itself (CJK). */
   folded: string;
-  /** Words: the original offset after each folded character (to end a prefix highlight). */
-  ends: number[];
+  /**
+   * Words: the original offset after each folded character (to end a prefix highlight);
+   * empty when they map one to one (plain ASCII).
+   */
+  ends: readonly number[];
   /** CJK: continues the run of the token before it (no separator in between). */
   joined: boolean;
 }
+
+const NO_ENDS: readonly number[] = [];
+
+const isAsciiWordChar = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a);
 
 function foldChar(ch: string): string {
   return ch.normalize('NFKD').replace(NOT_TOKEN_CHARS, '').toLowerCase();
@@ -124,51 +190,88 @@ function foldChar(ch: string): string {
 /** Splits text the way the index sees it: words (unicode61's tokens) and single CJK characters. */
 export function tokenize(text: string): TextToken[] {
   const tokens: TextToken[] = [];
-  let word: TextToken | undefined;
   let inRun = false;
-  const endWord = () => {
-    if (word && word.folded.length > 0) tokens.push(word);
-    word = undefined;
-  };
-  for (let i = 0; i < text.length;) {
-    const code = text.codePointAt(i) ?? 0;
-    const size = code > 0xffff ? 2 : 1;
-    let folded: string | undefined;
+  let i = 0;
+  while (i < text.length) {
+    const code = text.charCodeAt(i);
     if (code < 0x80) {
-      // ASCII fast path: letters and digits are word characters, everything else separates.
-      if ((code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39)) folded = text[i] ?? '';
-      else if (code >= 0x41 && code <= 0x5a) folded = String.fromCharCode(code + 32);
+      if (!isAsciiWordChar(code)) {
+        inRun = false;
+        i++;
+        continue;
+      }
     } else {
+      // A run of CJK characters: one token per character (no CJK below U+1100).
+      CJK_AT.lastIndex = i;
+      const run = code >= 0x1100 ? CJK_AT.exec(text) : null;
+      if (run) {
+        for (const ch of run[0]) {
+          tokens.push({ kind: 'cjk', start: i, end: i + ch.length, folded: ch, ends: NO_ENDS, joined: inRun });
+          inRun = true;
+          i += ch.length;
+        }
+        continue;
+      }
+      const size = (text.codePointAt(i) ?? 0) > 0xffff ? 2 : 1;
       const ch = text.slice(i, i + size);
-      if (IS_CJK.test(ch)) {
-        endWord();
-        tokens.push({ kind: 'cjk', start: i, end: i + size, folded: ch, ends: [], joined: inRun });
-        inRun = true;
+      if (!IS_WORD_CHAR.test(ch)) {
+        inRun = false;
         i += size;
         continue;
       }
-      if (IS_WORD_CHAR.test(ch)) folded = foldChar(ch);
     }
+    // A word starts here. Plain ASCII (the common case) folds by lower-casing, one for one.
     inRun = false;
-    if (folded === undefined) {
-      endWord();
-    } else {
-      word ??= { kind: 'word', start: i, end: i, folded: '', ends: [], joined: false };
-      word.end = i + size;
-      for (let k = 0; k < folded.length; k++) word.ends.push(i + size);
-      word.folded += folded;
+    const start = i;
+    let j = i;
+    while (j < text.length && isAsciiWordChar(text.charCodeAt(j))) j++;
+    if (j === text.length || text.charCodeAt(j) < 0x80) {
+      tokens.push({
+        kind: 'word',
+        start,
+        end: j,
+        folded: text.slice(start, j).toLowerCase(),
+        ends: NO_ENDS,
+        joined: false,
+      });
+      i = j;
+      continue;
     }
-    i += size;
+    let folded = text.slice(start, j).toLowerCase();
+    const ends: number[] = [];
+    for (let k = start + 1; k <= j; k++) ends.push(k);
+    while (j < text.length) {
+      const c = text.charCodeAt(j);
+      if (c < 0x80) {
+        if (!isAsciiWordChar(c)) break;
+        folded += String.fromCharCode(c >= 0x41 && c <= 0x5a ? c + 32 : c);
+        ends.push(++j);
+        continue;
+      }
+      const size = (text.codePointAt(j) ?? 0) > 0xffff ? 2 : 1;
+      const ch = text.slice(j, j + size);
+      if (IS_CJK.test(ch) || !IS_WORD_CHAR.test(ch)) break;
+      const f = foldChar(ch);
+      for (let k = f.length; k > 0; k--) ends.push(j + size);
+      folded += f;
+      j += size;
+    }
+    if (folded.length > 0) tokens.push({ kind: 'word', start, end: j, folded, ends, joined: false });
+    i = j;
   }
-  endWord();
   return tokens;
+}
+
+/** Where the first `length` folded characters of a word end in the original text. */
+function foldedEnd(token: TextToken, length: number): number {
+  return token.ends.length > 0 ? (token.ends[length - 1] ?? token.end) : Math.min(token.start + length, token.end);
 }
 
 // --- queries ---------------------------------------------------------------------------
 
 export interface QueryTerm {
   tokens: TextToken[];
-  /** The last word token matches as a prefix. */
+  /** The last token is a word that matches as a prefix. */
   prefix: boolean;
   /** The FTS5 phrase (restricted to the body column). */
   fts: string;
@@ -212,8 +315,9 @@ function ftsPhrase(text: string, tokens: TextToken[], prefix: boolean): string {
 }
 
 /**
- * Parses what the user typed: words (ANDed, each a prefix) and "quoted phrases" (exact; an
- * unclosed quote while typing: its last word a prefix). Never throws; empty means no search.
+ * Parses what the user typed: words (ANDed, each a prefix from two letters on) and "quoted
+ * phrases" (exact; an unclosed quote while typing: its last word a prefix). Never throws;
+ * empty means no search.
  */
 export function parseQuery(input: string): SearchQuery {
   const raw: { text: string; prefix: boolean }[] = [];
@@ -230,11 +334,13 @@ export function parseQuery(input: string): SearchQuery {
   for (const { text, prefix } of raw) {
     if (terms.length >= MAX_TERMS) break;
     const tokens = tokenize(text);
-    if (tokens.length === 0) continue;
-    const fts = ftsPhrase(text, tokens, prefix);
+    const last = tokens.at(-1);
+    if (!last) continue;
+    const isPrefix = prefix && last.kind === 'word' && last.folded.length >= MIN_PREFIX;
+    const fts = ftsPhrase(text, tokens, isPrefix);
     if (seen.has(fts)) continue;
     seen.add(fts);
-    terms.push({ tokens, prefix, fts });
+    terms.push({ tokens, prefix: isPrefix, fts });
   }
   return { terms, match: terms.length > 0 ? terms.map((t) => t.fts).join(' AND ') : undefined };
 }
@@ -274,10 +380,7 @@ export function highlightRanges(text: string, terms: readonly QueryTerm[]): Rang
       const firstToken = body[i];
       const lastToken = body[i + lastIndex];
       if (!firstToken || !lastToken) continue;
-      const end =
-        lastToken.kind === 'word' && term.prefix
-          ? (lastToken.ends[last.folded.length - 1] ?? lastToken.end)
-          : lastToken.end;
+      const end = lastToken.kind === 'word' && term.prefix ? foldedEnd(lastToken, last.folded.length) : lastToken.end;
       ranges.push([firstToken.start, end]);
     }
   }

@@ -6,7 +6,8 @@ import { migrate, migrations } from '../../../main/core/archive/migrations/index
 import { openArchive, type Db } from '../../../main/core/archive/open.ts';
 import { createMessageRepo, type NewMessage } from '../../../main/core/archive/repos/messages.ts';
 import { createSearchRepo, type SearchOptions } from '../../../main/core/archive/repos/search.ts';
-import { indexText, parseQuery, snippet } from '../../../main/core/archive/search-text.ts';
+import { indexText, parseQuery, snippet, timeCover } from '../../../main/core/archive/search-text.ts';
+import { dayEnd, dayStart, pieces } from '../../../renderer/features/search/marks.ts';
 
 const ALICE = 'alice@example.org';
 const BOB = 'bob@example.org';
@@ -51,6 +52,9 @@ describe('archive/search (FTS5)', () => {
     assert.deepEqual(find('quick'), [cat, fox], 'newest first');
     assert.deepEqual(find('QUICK fox'), [fox]);
     assert.deepEqual(find('jum'), [fox], 'prefix');
+    assert.deepEqual(find('ju'), [fox], 'two letters are a prefix');
+    assert.deepEqual(find('j'), [], 'one letter is a whole word');
+    assert.deepEqual(find('a'), [cat]);
     assert.deepEqual(find('"quick brown"'), [fox]);
     assert.deepEqual(find('"brown quick"'), []);
     assert.deepEqual(find('"quick bro"'), [], 'a closed phrase is exact');
@@ -125,6 +129,56 @@ describe('archive/search (FTS5)', () => {
     assert.deepEqual(find('lunch', { from: 200 }), [b2, b1, a2], 'from is inclusive');
     assert.deepEqual(find('lunch', { to: 300 }), [b1, a2, a1], 'to is inclusive');
     assert.deepEqual(find('lunch', { from: 150, to: 350, accountId: DAVE }), [b1]);
+  });
+
+  it('filters by dates across months and years, bounds included', () => {
+    const { add, find } = archive();
+    const at = (iso: string) => Date.parse(iso);
+    const old = add('report draft', { timestamp: at('2019-03-15T12:00:00Z') });
+    const endOf2020 = add('report final', { timestamp: at('2020-12-31T23:59:59.999Z') });
+    const mid = add('report review', { timestamp: at('2022-06-01T00:00:00Z') });
+    const recent = add('report sent', { timestamp: at('2024-02-29T08:00:00Z') });
+    // Stored late (a catch-up): ids are not in time order.
+    const late = add('report from the archive', { timestamp: at('2018-01-01T00:00:00Z') });
+    assert.deepEqual(find('report', { from: at('2020-12-31T23:59:59.999Z'), to: at('2022-06-01T00:00:00Z') }), [
+      mid,
+      endOf2020,
+    ]);
+    assert.deepEqual(find('report', { to: at('2019-12-31T00:00:00Z') }), [late, old], 'open start');
+    assert.deepEqual(find('report', { from: at('2022-01-01T00:00:00Z') }), [recent, mid], 'open end');
+    assert.deepEqual(find('report', { from: at('2024-02-01T00:00:00Z'), to: at('2024-02-29T23:59:59Z') }), [recent]);
+    assert.deepEqual(find('report', { from: at('2010-01-01T00:00:00Z'), to: at('2030-01-01T00:00:00Z') }), [
+      late,
+      recent,
+      mid,
+      endOf2020,
+      old,
+    ]);
+    assert.deepEqual(find('report', { from: 5, to: 4 }), [], 'an empty range');
+    assert.deepEqual(find('report', { to: 8.64e15 }).length, 5, 'a range too wide to cover');
+    const bogus = add('report from before the epoch', { timestamp: -5_000 });
+    assert.deepEqual(find('report', { to: at('2019-01-01T00:00:00Z') }), [bogus, late]);
+  });
+
+  it('covers a date range with month and year tokens', () => {
+    const at = (iso: string) => Date.parse(iso);
+    assert.deepEqual(timeCover(at('2024-01-15T00:00:00Z'), at('2024-03-01T00:00:00Z')), [
+      'm202401',
+      'm202402',
+      'm202403',
+    ]);
+    assert.deepEqual(timeCover(at('2019-11-02T00:00:00Z'), at('2022-02-01T00:00:00Z')), [
+      'm201911',
+      'm201912',
+      'y2020',
+      'y2021',
+      'm202201',
+      'm202202',
+    ]);
+    assert.equal(timeCover(at('2019-11-02T00:00:00Z'), undefined), undefined);
+    assert.equal(timeCover(undefined, at('2000-06-01T00:00:00Z'))?.[0], 'y1970');
+    assert.deepEqual(timeCover(10, 5), []);
+    assert.equal(timeCover(0, 8.64e15), undefined, 'the end of time: no cover, the exact filter alone');
   });
 
   it('reports who, when and which way for each hit', () => {
@@ -259,7 +313,7 @@ describe('archive/search (FTS5)', () => {
     assert.deepEqual(marked(hit('cafe')), ['Café']);
     assert.deepEqual(marked(hit('"hello world"')), ['Hello World']);
     assert.deepEqual(marked(hit('meeting在')), ['meeting在']);
-    assert.deepEqual(marked(hit('room 3')), ['Room', '3']);
+    assert.deepEqual(marked(hit('room 3b')), ['Room', '3B']);
   });
 
   it('cuts long bodies into a snippet around the first match', () => {
@@ -330,6 +384,16 @@ describe('archive/search (FTS5)', () => {
     assert.equal(search.search({ query: 'brand' }).length, 1);
   });
 
+  it('scope tokens: account, conversation, peer, year and month (without a timestamp: the first three)', () => {
+    const db = openArchive(':memory:');
+    const scope = (sql: string) => db.prepare<[], { s: string }>(sql).get()?.s.split(' ') ?? [];
+    const full = scope(`SELECT parley_search_scope('a@x', 'b@x', ${String(Date.UTC(2024, 4, 1))}) AS s`);
+    assert.equal(full.length, 5);
+    assert.deepEqual(full.slice(3), ['y2024', 'm202405']);
+    // A draft of migration 0005 left triggers that pass two arguments: they must still work.
+    assert.deepEqual(scope("SELECT parley_search_scope('a@x', 'b@x') AS s"), full.slice(0, 3));
+  });
+
   it('loads a conversation around a message', () => {
     const { add, messages } = archive();
     const ids: number[] = [];
@@ -365,5 +429,51 @@ describe('archive/search (FTS5)', () => {
     assert.ok(around.safeParse({ accountId: ALICE, peer: BOB, messageId: 1, before: 200, after: 0 }).success);
     assert.ok(!around.safeParse({ accountId: ALICE, peer: BOB, messageId: 1, before: 201 }).success);
     assert.ok(!around.safeParse({ accountId: ALICE, peer: BOB }).success);
+  });
+});
+
+describe('renderer/features/search: marks from highlight ranges', () => {
+  it('cuts the text into plain and marked pieces, keeping all of it', () => {
+    assert.deepEqual(pieces({ text: '我们明天去北京开会', highlights: [[5, 7]] }), [
+      { text: '我们明天去', mark: false },
+      { text: '北京', mark: true },
+      { text: '开会', mark: false },
+    ]);
+    assert.deepEqual(pieces({ text: 'abc', highlights: [] }), [{ text: 'abc', mark: false }]);
+    assert.deepEqual(pieces({ text: 'abc', highlights: [[0, 3]] }), [{ text: 'abc', mark: true }]);
+  });
+
+  it('survives ranges that are unsorted, overlapping, empty or out of bounds', () => {
+    const text = 'hello world';
+    for (const highlights of [
+      [
+        [6, 11],
+        [0, 5],
+      ],
+      [
+        [0, 8],
+        [3, 11],
+      ],
+      [
+        [4, 4],
+        [20, 30],
+      ],
+      [[0, 999]],
+    ] as [number, number][][]) {
+      const out = pieces({ text, highlights });
+      assert.equal(out.map((p) => p.text).join(''), text, JSON.stringify(highlights));
+      assert.ok(out.every((p) => p.text.length > 0));
+    }
+  });
+
+  it('turns date inputs into an inclusive range of local days', () => {
+    const from = dayStart('2024-05-01');
+    const to = dayEnd('2024-05-01');
+    assert.ok(from !== undefined && to !== undefined);
+    assert.equal(new Date(from).getDate(), 1);
+    assert.equal(new Date(to).getDate(), 1);
+    assert.equal(new Date(to + 1).getDate(), 2);
+    assert.equal(dayStart(''), undefined);
+    assert.equal(dayStart('yesterday'), undefined);
   });
 });

@@ -2,8 +2,8 @@
  * 0005: full-text search over every message of every account. A contentless FTS5 table keyed
  * by messages.id (the text stays only in `messages`; deletions by rowid are allowed) holds each
  * body rewritten so that Chinese, Japanese and Korean are found by any substring of two or more
- * characters (overlapping bigrams: see archive/search-text.ts), and hashed account and
- * conversation tokens so that filtered searches stay fast. Triggers keep it in step with
+ * characters (overlapping bigrams: see archive/search-text.ts), and tokens for its account,
+ * conversation and month so that filtered searches stay fast. Triggers keep it in step with
  * `messages` on every write path; they call JS functions registered on each connection
  * (openArchive; here too, so the existing rows can be indexed by this migration).
  */
@@ -25,20 +25,22 @@ export const migration0005: Migration = {
         body,
         content = '',
         contentless_delete = 1,
-        tokenize = 'unicode61 remove_diacritics 2'
+        tokenize = 'unicode61 remove_diacritics 2',
+        -- Prefix queries of 2 and 3 characters (search as you type) read one term, not hundreds.
+        prefix = '2 3'
       );
       INSERT INTO messages_fts (rowid, scope, body)
-        SELECT id, ${SCOPE}(account, peer), ${TEXT}(body) FROM messages;
+        SELECT id, ${SCOPE}(account, peer, timestamp), ${TEXT}(body) FROM messages;
 
       CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
-        INSERT INTO messages_fts (rowid, scope, body) VALUES (new.id, ${SCOPE}(new.account, new.peer), ${TEXT}(new.body));
+        INSERT INTO messages_fts (rowid, scope, body) VALUES (new.id, ${SCOPE}(new.account, new.peer, new.timestamp), ${TEXT}(new.body));
       END;
       CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
         DELETE FROM messages_fts WHERE rowid = old.id;
       END;
-      CREATE TRIGGER messages_fts_update AFTER UPDATE OF id, account, peer, body ON messages BEGIN
+      CREATE TRIGGER messages_fts_update AFTER UPDATE OF id, account, peer, body, timestamp ON messages BEGIN
         DELETE FROM messages_fts WHERE rowid = old.id;
-        INSERT INTO messages_fts (rowid, scope, body) VALUES (new.id, ${SCOPE}(new.account, new.peer), ${TEXT}(new.body));
+        INSERT INTO messages_fts (rowid, scope, body) VALUES (new.id, ${SCOPE}(new.account, new.peer, new.timestamp), ${TEXT}(new.body));
       END;
     `);
   },

@@ -166,10 +166,10 @@ export function createMessageRepo(db: Db) {
     "SELECT id, COALESCE(message_id, origin_id) AS ref FROM messages WHERE account = ? AND peer = ? AND direction = 'in' AND id <= ? ORDER BY id DESC LIMIT 1",
   );
   const upTo = db.prepare<[string, string, number, number], Row>(
-    `SELECT ${COLUMNS} FROM messages WHERE account = ? AND peer = ? AND id <= ? ORDER BY id DESC LIMIT ?`,
+    `SELECT ${FULL} FROM messages WHERE account = ? AND peer = ? AND id <= ? ORDER BY id DESC LIMIT ?`,
   );
   const after = db.prepare<[string, string, number, number], Row>(
-    `SELECT ${COLUMNS} FROM messages WHERE account = ? AND peer = ? AND id > ? ORDER BY id LIMIT ?`,
+    `SELECT ${FULL} FROM messages WHERE account = ? AND peer = ? AND id > ? ORDER BY id LIMIT ?`,
   );
   const queued = db.prepare<[string], Row>(
     `SELECT ${COLUMNS} FROM messages WHERE account = ? AND state = 'queued' ORDER BY id`,

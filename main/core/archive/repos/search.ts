@@ -5,7 +5,7 @@
  */
 import type { SearchHit } from '../../../../preload/contract.ts';
 import type { Db } from '../open.ts';
-import { accountToken, conversationToken, parseQuery, peerToken, snippet } from '../search-text.ts';
+import { accountToken, conversationToken, parseQuery, peerToken, snippet, timeCover } from '../search-text.ts';
 
 export interface SearchOptions {
   query: string;
@@ -21,14 +21,8 @@ export interface SearchOptions {
   before?: number | undefined;
 }
 
-interface Row {
-  id: number;
-  account: string;
-  peer: string;
-  direction: 'in' | 'out';
-  timestamp: number;
-  body: string;
-}
+/** Raw rows (arrays: no object per row, this runs as the user types). */
+type Row = [id: number, account: string, peer: string, direction: 'in' | 'out', timestamp: number, body: string];
 
 interface Params {
   match: string;
@@ -56,12 +50,16 @@ export function createSearchRepo(db: Db) {
       key.includes('f') ? 'AND m.timestamp >= @from' : '',
       key.includes('t') ? 'AND m.timestamp <= @to' : '',
     ].join(' ');
-    return db.prepare<Params, Row>(`
+    return db
+      .prepare<Params, Row>(
+        `
       SELECT m.id, m.account, m.peer, m.direction, m.timestamp, m.body
       FROM messages_fts AS f CROSS JOIN messages AS m ON m.id = f.rowid
       WHERE f.messages_fts MATCH @match AND f.rowid < @before ${filters}
       ORDER BY f.rowid DESC
-      LIMIT @limit`);
+      LIMIT @limit`,
+      )
+      .raw();
   };
   const statement = (key: string) => {
     let found = statements.get(key);
@@ -79,16 +77,15 @@ export function createSearchRepo(db: Db) {
       if (query.match === undefined) return [];
       const { accountId, peer, from, to } = options;
       // The scope tokens narrow the index itself; the columns are still compared (exactly).
-      const scope =
-        accountId !== undefined && peer !== undefined
-          ? conversationToken(accountId, peer)
-          : accountId !== undefined
-            ? accountToken(accountId)
-            : peer !== undefined
-              ? peerToken(peer)
-              : undefined;
+      const scope: string[] = [];
+      if (accountId !== undefined && peer !== undefined) scope.push(`"${conversationToken(accountId, peer)}"`);
+      else if (accountId !== undefined) scope.push(`"${accountToken(accountId)}"`);
+      else if (peer !== undefined) scope.push(`"${peerToken(peer)}"`);
+      const months = timeCover(from, to);
+      if (months?.length === 0) return [];
+      if (months !== undefined) scope.push(`(${months.map((m) => `"${m}"`).join(' OR ')})`);
       const params: Params = {
-        match: scope === undefined ? query.match : `scope : "${scope}" AND ${query.match}`,
+        match: [...scope.map((s) => `scope : ${s}`), query.match].join(' AND '),
         before: options.before ?? Number.MAX_SAFE_INTEGER,
         limit: Math.min(Math.max(Math.trunc(options.limit ?? DEFAULT_SEARCH_LIMIT), 1), MAX_SEARCH_LIMIT),
       };
@@ -111,13 +108,13 @@ export function createSearchRepo(db: Db) {
       }
       return statement(key)
         .all(params)
-        .map((row) => ({
-          messageId: row.id,
-          accountId: row.account,
-          peer: row.peer,
-          direction: row.direction,
-          timestamp: row.timestamp,
-          snippet: snippet(row.body, query.terms),
+        .map(([id, account, rowPeer, direction, timestamp, body]) => ({
+          messageId: id,
+          accountId: account,
+          peer: rowPeer,
+          direction,
+          timestamp,
+          snippet: snippet(body, query.terms),
         }));
     },
   };
