@@ -16,6 +16,7 @@ import { Dialog } from '../../app/Dialog.tsx';
 import { AccountChip, Avatar, Icons, presenceClass, presenceText, Spinner } from '../../app/ui.tsx';
 import { useI18n } from '../../i18n/index.ts';
 import { Composer } from './Composer.tsx';
+import { ConversationMenu } from './ConversationMenu.tsx';
 import type { MessageActions } from './MessageItem.tsx';
 import { MessageList } from './MessageList.tsx';
 import { useChatStateSender, useDraft, usePeerChatState } from './useComposing.ts';
@@ -33,6 +34,10 @@ interface Props {
   onConversation: (c: Conversation) => void;
   /** The draft changed here (shown in the list before the core has it). */
   onDraft: (draft: string) => void;
+  /** The conversation is gone (its history deleted): close its tab. */
+  onClosed?: () => void;
+  /** Show this message (a search result). */
+  jumpRequest?: { id: number; token: number } | undefined;
 }
 
 const isActive = (): boolean => document.visibilityState === 'visible' && document.hasFocus();
@@ -47,6 +52,8 @@ export function ChatPane({
   onBack,
   onConversation,
   onDraft,
+  onClosed,
+  jumpRequest,
 }: Props): ReactNode {
   const { t } = useI18n();
   const client = useClient();
@@ -242,6 +249,13 @@ export function ChatPane({
           </p>
         </div>
         {labelled && <AccountChip jid={account.jid} />}
+        <ConversationMenu
+          accountId={accountId}
+          peer={peer}
+          name={name}
+          onDeleted={onClosed ?? onBack}
+          onError={setActionError}
+        />
       </header>
       <MessageList
         peerName={name}
@@ -257,6 +271,7 @@ export function ChatPane({
         onSeen={onSeen}
         onJumpFailed={onJumpFailed}
         actions={actions}
+        jumpRequest={jumpRequest}
       />
       <p className={`typing${typingText === '' ? '' : ' is-typing'}`} role="status">
         {typingText !== '' && peerState === 'composing' && <TypingDots />}

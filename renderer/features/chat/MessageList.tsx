@@ -13,7 +13,16 @@
  * Keyboard: the list is one Tab stop (a message); Up/Down/Home/End move between
  * messages, Tab reaches the focused message's actions.
  */
-import { useCallback, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
 import type { Message } from '../../../preload/contract.ts';
 import { Icons, Spinner } from '../../app/ui.tsx';
 import { useI18n } from '../../i18n/index.ts';
@@ -47,6 +56,8 @@ interface Props {
   onSeen: (id: number) => void;
   /** A quoted message could not be found. */
   onJumpFailed: () => void;
+  /** Scroll to this message (loading older pages as needed) whenever `token` changes: a search result. */
+  jumpRequest?: { id: number; token: number } | undefined;
   actions: Omit<MessageActions, 'jumpTo'>;
 }
 
@@ -104,6 +115,7 @@ export function MessageList({
   onSeen,
   onJumpFailed,
   actions,
+  jumpRequest,
 }: Props): ReactNode {
   const { t, day } = useI18n();
   const scroller = useRef<HTMLDivElement>(null);
@@ -326,6 +338,16 @@ export function MessageList({
     [onLoadUntil, onJumpFailed],
   );
   const allActions = useMemo<MessageActions>(() => ({ ...actions, jumpTo }), [actions, jumpTo]);
+  const requested = jumpRequest?.token;
+  const requestedId = jumpRequest?.id;
+  const handled = useRef<number | undefined>(undefined);
+  const loaded = list.length > 0;
+  useEffect(() => {
+    // Once per request (token), once the first page is here (jumpTo pages back from it).
+    if (requestedId === undefined || !loaded || handled.current === requested) return;
+    handled.current = requested;
+    jumpTo(requestedId);
+  }, [requested, requestedId, loaded, jumpTo]);
 
   const onFocusItem = useCallback((id: number) => {
     setActiveId(id);

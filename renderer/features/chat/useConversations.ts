@@ -52,10 +52,22 @@ export function useConversations(accountIds: readonly string[]): Conversations {
       );
       return new Map(lists.flat().map((c) => [conversationKey(c), c]));
     },
-    (apply) =>
-      client.on('conversation.updated', (c) => {
+    (apply) => {
+      const offUpdated = client.on('conversation.updated', (c) => {
         if (accountIds.includes(c.accountId)) apply((map) => put1(map, c));
-      }),
+      });
+      const offRemoved = client.on('conversation.removed', (c) => {
+        apply((map) => {
+          const next = new Map(map);
+          next.delete(conversationKey(c));
+          return next;
+        });
+      });
+      return () => {
+        offUpdated();
+        offRemoved();
+      };
+    },
     { keepWhileLoading: true },
   );
   const conversations = useMemo(() => {

@@ -22,8 +22,10 @@ const MAX_PAGE = 500;
 
 interface Page {
   messages: Message[];
-  /** false once a page came back short: the beginning is reached */
+  /** false once a page came back short: the beginning of the local archive is reached */
   hasMore: boolean;
+  /** The server's archive may hold older history (false once it said it has nothing older). */
+  serverMore?: boolean;
 }
 
 /** Binary search: the index of the message with this id, or -1. */
@@ -126,20 +128,37 @@ export function useMessages(accountId: string, peer: string, unread = 0): Messag
 
   const loadingOlder = older.key === key && older.loading;
   const first = data?.messages[0];
-  const canLoadOlder = data?.hasMore === true && first !== undefined && first.id > 1 && !loadingOlder;
+  const serverMore = data?.serverMore !== false;
+  const canLoadOlder = data !== undefined && (data.hasMore || serverMore) && !loadingOlder;
   const loadOlder = useCallback(() => {
     if (!canLoadOlder) return;
     setOlder({ key, loading: true });
+    if (!data.hasMore || first === undefined) {
+      // The local archive is exhausted: one page of older history from the server. Its messages
+      // arrive as message.added events, with ids below everything held (merged as they come).
+      client.call('messages.fetchOlder', { accountId, peer }).then(
+        ({ complete }) => {
+          update((p) => ({ ...p, serverMore: !complete }));
+          setOlder({ key, loading: false });
+        },
+        (err: unknown) => {
+          // Offline: the server's history can wait; anything else is worth saying.
+          const offline = (err as { code?: unknown } | null)?.code === 'not-connected';
+          setOlder({ key, loading: false, ...(offline ? {} : { error: errorText(err, t) }) });
+        },
+      );
+      return;
+    }
     client.call('messages.list', { accountId, peer, before: first.id, limit: OLDER_PAGE }).then(
       ({ messages }) => {
-        update((p) => ({ messages: merge(p.messages, messages), hasMore: messages.length === OLDER_PAGE }));
+        update((p) => ({ ...p, messages: merge(p.messages, messages), hasMore: messages.length === OLDER_PAGE }));
         setOlder({ key, loading: false });
       },
       (err: unknown) => {
         setOlder({ key, loading: false, error: errorText(err, t) });
       },
     );
-  }, [canLoadOlder, client, accountId, peer, first, key, update, t]);
+  }, [canLoadOlder, data, client, accountId, peer, first, key, update, t]);
 
   // The oldest id held and whether more exist, for loadUntil's loop (which outlives renders).
   const edge = useRef<{ first: number | undefined; hasMore: boolean }>({ first: undefined, hasMore: true });
@@ -148,11 +167,11 @@ export function useMessages(accountId: string, peer: string, unread = 0): Messag
     async (id: number): Promise<boolean> => {
       let oldest = edge.current.first;
       let more = edge.current.hasMore;
-      while (oldest !== undefined && id < oldest && more && oldest > 1) {
+      while (oldest !== undefined && id < oldest && more) {
         const { messages } = await client.call('messages.list', { accountId, peer, before: oldest, limit: MAX_PAGE });
         more = messages.length === MAX_PAGE;
         const hasMore = more;
-        update((p) => ({ messages: merge(p.messages, messages), hasMore }));
+        update((p) => ({ ...p, messages: merge(p.messages, messages), hasMore }));
         oldest = messages[0]?.id;
       }
       return oldest !== undefined && id >= oldest;
@@ -169,6 +188,8 @@ export function useMessages(accountId: string, peer: string, unread = 0): Messag
 
   return {
     ...data,
+    // More to show above: locally, or (once the local archive is exhausted) on the server.
+    ...(data ? { hasMore: data.hasMore || serverMore } : {}),
     error: error === undefined ? (older.key === key ? older.error : undefined) : errorText(error, t),
     loadingOlder,
     loadOlder,

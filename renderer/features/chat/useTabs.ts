@@ -63,7 +63,8 @@ export function useTabs(
     (key: string, tab: boolean) => {
       const { accountId, peer } = splitKey(key);
       patch(key, { tab });
-      client.call('conversation.update', { accountId, peer, tab }).then(put, () => undefined);
+      // Closing keeps what the list has (the conversation may be gone: its history deleted).
+      client.call('conversation.update', { accountId, peer, tab }).then(tab ? put : () => undefined, () => undefined);
     },
     [client, put, patch],
   );

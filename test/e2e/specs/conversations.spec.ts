@@ -13,7 +13,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { xml } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ProsodyServer } from '../../../main/devserver/prosody.ts';
@@ -422,4 +422,83 @@ test('screenshots: dark and Chinese', async () => {
   await expect(page.getByRole('list', { name: '消息' })).toContainText('此消息已删除');
   await page.getByRole('list', { name: '消息' }).getByRole('listitem').last().hover();
   await page.screenshot({ path: path.join(shots, 'conversations-zh-CN.png') });
+});
+
+test('search finds English and Chinese text as you type, and opens the conversation at the message', async () => {
+  const { page } = started();
+  const { bob } = need();
+  // Back in English (the previous test left the page in Chinese).
+  await page.goto(new URL('/?lang=en', page.url()).href);
+  const main = new MainPage(page);
+  await expect(main.conversation('Bob')).toBeVisible();
+  await bob.send(chat('alice@localhost', 'zh-1', '我们明天去北京开会'));
+  await expect(main.conversation('Bob')).toContainText('北京');
+
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  const field = page.getByRole('searchbox', { name: 'Search messages' }).or(page.getByLabel('Search messages'));
+  await expect(field.first()).toBeFocused();
+  const results = page.getByRole('list', { name: 'Search results' });
+  await field.first().fill('北京');
+  await expect(results.getByRole('listitem')).toHaveCount(1);
+  await expect(results.locator('mark')).toHaveText(['北京']);
+  await field.first().fill('京北');
+  await expect(results.getByRole('listitem')).toHaveCount(0);
+
+  // An older message: the conversation opens scrolled to it.
+  await field.first().fill('Unread number 3');
+  const hit = results.getByRole('listitem').filter({ hasText: 'Unread number 3' }).first();
+  await expect(hit).toBeVisible();
+  await page.screenshot({ path: path.join(shots, 'search-results.png') });
+  await hit.click();
+  await expect(main.tab('Bob')).toHaveAttribute('aria-selected', 'true');
+  await expect(main.message('Unread number 3').first()).toBeInViewport();
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await expect(results).toHaveCount(0);
+});
+
+test('a conversation exports as text and JSON, and its local history can be deleted', async () => {
+  const { page } = started();
+  const { carol } = need();
+  const main = new MainPage(page);
+  await main.contact('Carol').click();
+  await carol.send(chat('alice@localhost', 'c-export', 'Carol says hello <b>not bold</b>'));
+  await expect(main.message('Carol says hello')).toBeVisible();
+  const options = page.getByRole('button', { name: 'Conversation options' });
+
+  await options.click();
+  const [text] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('menuitem', { name: 'Export as text' }).click(),
+  ]);
+  expect(text.suggestedFilename()).toBe('carol@localhost.txt');
+  const plain = await readFile(await text.path(), 'utf8');
+  expect(plain).toMatch(/^Conversation between alice@localhost and Carol <carol@localhost>/u);
+  expect(plain).toContain('] Carol: Carol says hello <b>not bold</b>');
+
+  await options.click();
+  const [json] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('menuitem', { name: 'Export as JSON' }).click(),
+  ]);
+  expect(json.suggestedFilename()).toBe('carol@localhost.json');
+  const parsed = JSON.parse(await readFile(await json.path(), 'utf8')) as {
+    peer: string;
+    messages: { from: string; body: string }[];
+  };
+  expect(parsed.peer).toBe('carol@localhost');
+  expect(parsed.messages).toContainEqual(
+    expect.objectContaining({ from: 'carol@localhost', body: 'Carol says hello <b>not bold</b>' }),
+  );
+
+  // Deleting asks first; then the conversation, its tab and its messages are gone here.
+  await options.click();
+  await page.getByRole('menuitem', { name: 'Delete history' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Delete the history with Carol?' });
+  await expect(confirm).toBeVisible();
+  await confirm.getByRole('button', { name: 'Delete history' }).click();
+  await expect(confirm).toHaveCount(0);
+  await expect(main.tab('Carol')).toHaveCount(0);
+  await expect(main.conversation('Carol')).toHaveCount(0);
+  await main.contact('Carol').click();
+  await expect(main.message('Carol says hello')).toHaveCount(0);
 });

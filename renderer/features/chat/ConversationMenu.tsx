@@ -1,0 +1,198 @@
+/**
+ * The conversation's own actions, from the header: export its history (plain text or JSON,
+ * saved as a download) and delete its local history (after a confirmation; the server's
+ * archive keeps its copy).
+ */
+import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { errorText } from '../../app/client.ts';
+import { useClient } from '../../app/core.ts';
+import { Dialog } from '../../app/Dialog.tsx';
+import { Icons } from '../../app/ui.tsx';
+import { useI18n } from '../../i18n/index.ts';
+
+interface Props {
+  accountId: string;
+  peer: string;
+  name: string;
+  /** The history was deleted: close the conversation. */
+  onDeleted: () => void;
+  onError: (message: string) => void;
+}
+
+function save(filename: string, mime: string, content: string): void {
+  const url = URL.createObjectURL(new Blob([content], { type: `${mime};charset=utf-8` }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.rel = 'noopener';
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => {
+    URL.revokeObjectURL(url);
+  }, 10_000);
+}
+
+export function ConversationMenu({ accountId, peer, name, onDeleted, onError }: Props): ReactNode {
+  const { t } = useI18n();
+  const client = useClient();
+  const [open, setOpen] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const menuId = useId();
+  const button = useRef<HTMLButtonElement>(null);
+  const menu = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!open) return undefined;
+    menu.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+    const onPointer = (e: PointerEvent) => {
+      if (!menu.current?.contains(e.target as Node) && e.target !== button.current) setOpen(false);
+    };
+    document.addEventListener('pointerdown', onPointer);
+    return () => {
+      document.removeEventListener('pointerdown', onPointer);
+    };
+  }, [open]);
+
+  const close = () => {
+    setOpen(false);
+    button.current?.focus();
+  };
+  const exportAs = (format: 'text' | 'json') => {
+    close();
+    client.call('conversation.export', { accountId, peer, format }).then(
+      ({ filename, mime, content }) => {
+        save(filename, mime, content);
+      },
+      (err: unknown) => {
+        onError(errorText(err, t));
+      },
+    );
+  };
+  const onMenuKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const items = [...(menu.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
+    const at = items.indexOf(document.activeElement as HTMLElement);
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      close();
+    } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      const next = (at + (e.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length;
+      items[next]?.focus();
+    } else if (e.key === 'Tab') {
+      setOpen(false);
+    }
+  };
+
+  return (
+    <div className="conversation-menu">
+      <button
+        ref={button}
+        type="button"
+        className="icon-button"
+        aria-label={t.conversationOptions}
+        title={t.conversationOptions}
+        aria-haspopup="menu"
+        aria-expanded={open}
+        aria-controls={open ? menuId : undefined}
+        onClick={() => {
+          setOpen((o) => !o);
+        }}
+      >
+        <Icons.more />
+      </button>
+      {open && (
+        <div
+          ref={menu}
+          id={menuId}
+          role="menu"
+          className="action-menu below conversation-menu-list"
+          aria-label={t.conversationOptions}
+          onKeyDown={onMenuKey}
+        >
+          <button
+            type="button"
+            role="menuitem"
+            tabIndex={-1}
+            className="menu-item"
+            onClick={() => {
+              exportAs('text');
+            }}
+          >
+            <span>{t.exportText}</span>
+          </button>
+          <button
+            type="button"
+            role="menuitem"
+            tabIndex={-1}
+            className="menu-item"
+            onClick={() => {
+              exportAs('json');
+            }}
+          >
+            <span>{t.exportJson}</span>
+          </button>
+          <button
+            type="button"
+            role="menuitem"
+            tabIndex={-1}
+            className="menu-item danger"
+            onClick={() => {
+              setOpen(false);
+              setConfirming(true);
+            }}
+          >
+            <span>{t.deleteHistory}</span>
+          </button>
+        </div>
+      )}
+      {confirming && (
+        <Dialog
+          title={t.deleteHistoryTitle(name)}
+          tone="alert"
+          size="sm"
+          onClose={() => {
+            setConfirming(false);
+          }}
+        >
+          <p>{t.deleteHistoryBody}</p>
+          <div className="form-actions">
+            <button
+              type="button"
+              className="button secondary"
+              data-autofocus
+              onClick={() => {
+                setConfirming(false);
+              }}
+            >
+              {t.cancel}
+            </button>
+            <button
+              type="button"
+              className="button danger"
+              disabled={busy}
+              onClick={() => {
+                setBusy(true);
+                client.call('conversation.deleteHistory', { accountId, peer }).then(
+                  () => {
+                    setBusy(false);
+                    setConfirming(false);
+                    onDeleted();
+                  },
+                  (err: unknown) => {
+                    setBusy(false);
+                    setConfirming(false);
+                    onError(errorText(err, t));
+                  },
+                );
+              }}
+            >
+              {t.deleteHistory}
+            </button>
+          </div>
+        </Dialog>
+      )}
+    </div>
+  );
+}
