@@ -4,7 +4,7 @@
  * (main/core, plain Node) and owns start-up and a clean quit.
  */
 import path from 'node:path';
-import { app, dialog, session, shell, type BrowserWindow } from 'electron';
+import { app, dialog, powerMonitor, session, shell, type BrowserWindow } from 'electron';
 import { createCore, type Core } from './core/create-core.ts';
 import { createLogger } from './core/log.ts';
 import { demoSignIn } from './devserver/demo-sign-in.ts';
@@ -51,7 +51,13 @@ async function start(): Promise<void> {
   const dataDir = app.getPath('userData');
   const secrets = await createKeychainSecretStore(dataDir, log);
   // The core checks the URL (http, https, mailto only) before it calls this.
-  const core = await createCore({ dataDir, log, secrets, openExternal: (url) => shell.openExternal(url) });
+  const core = await createCore({
+    dataDir,
+    log,
+    secrets,
+    openExternal: (url) => shell.openExternal(url),
+    idleSeconds: () => powerMonitor.getSystemIdleTime(),
+  });
   const unwatch = watchSystem(() => {
     core.wake();
   });

@@ -20,6 +20,14 @@ export const BareJid = z
   .max(MAX_JID)
   .regex(/^[^@/\s"&'<>:]+@[^@/\s]+$/u, 'expected an address like name@example.org');
 
+/** A bare JID or, for a gateway (XEP-0100) in the roster, a bare domain. */
+export const EntityJid = z
+  .string()
+  .trim()
+  .min(1)
+  .max(MAX_JID)
+  .regex(/^([^@/\s"&'<>:]+@)?[^@/\s]+$/u, 'expected an address like name@example.org');
+
 /** Optional "host" or "host:port" override; empty means SRV lookup. */
 export const ServerOverride = z
   .string()
@@ -64,6 +72,10 @@ export const ErrorCode = z.enum([
   'registration-conflict',
   'not-acceptable',
   'not-allowed',
+  /** The server or the contact's server does not offer this (no directory, no avatar support, …). */
+  'not-supported',
+  /** The server answered no within the time allowed. */
+  'no-answer',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -106,15 +118,139 @@ export type Show = z.infer<typeof Show>;
 
 export const Contact = z.object({
   accountId: AccountId,
-  jid: BareJid,
+  /** A bare JID; a gateway (XEP-0100) in the roster is a bare domain. */
+  jid: EntityJid,
   /** Display name: roster name, else the JID. */
   name: z.string(),
   subscription: z.enum(['none', 'to', 'from', 'both']),
   groups: z.array(z.string()),
   show: Show,
   status: z.string().optional(),
+  /** SHA-1 of the contact's avatar (XEP-0084 / XEP-0153): fetch it with 'avatar.get'. */
+  avatar: z.string().optional(),
+  /** The nickname the contact chose (XEP-0172); `name` already uses it when the roster has none. */
+  nick: z.string().optional(),
+  /** The name the user gave in the roster, if any (`name` falls back to the nickname, then the JID). */
+  rosterName: z.string().optional(),
+  /** We asked to see the contact's presence and wait for their answer. */
+  pending: z.boolean().optional(),
+  /** The contact is on our blocklist (XEP-0191). */
+  blocked: z.boolean().optional(),
 });
 export type Contact = z.infer<typeof Contact>;
+
+/** Our own availability; 'offline' means invisible/unavailable while connected. */
+export const OwnShow = z.enum(['chat', 'available', 'away', 'xa', 'dnd', 'offline']);
+
+export const OwnPresence = z.object({
+  accountId: AccountId,
+  show: OwnShow,
+  status: z.string().optional(),
+  /** Set by the automatic away (idle): the chosen status comes back on return. */
+  auto: z.boolean().optional(),
+  /** Recently used statuses with a message, newest first. */
+  recent: z.array(z.object({ show: OwnShow, status: z.string() })),
+});
+export type OwnPresence = z.infer<typeof OwnPresence>;
+
+/** A presence subscription request waiting for an answer: 'in' from a contact, 'out' ours. */
+export const SubscriptionRequest = z.object({
+  accountId: AccountId,
+  jid: EntityJid,
+  direction: z.enum(['in', 'out']),
+  nick: z.string().optional(),
+  message: z.string().optional(),
+  at: z.number(),
+});
+export type SubscriptionRequest = z.infer<typeof SubscriptionRequest>;
+
+const VcardText = z.string().max(1000).optional();
+/** XEP-0054 vCard fields Parley reads and edits (the photo goes separately, as an avatar). */
+export const Vcard = z
+  .object({
+    fullName: VcardText,
+    nickname: VcardText,
+    givenName: VcardText,
+    familyName: VcardText,
+    organisation: z.object({ name: VcardText, unit: VcardText }).strict().optional(),
+    title: VcardText,
+    role: VcardText,
+    emails: z
+      .array(z.object({ address: z.string().max(1000), kind: z.enum(['home', 'work']).optional() }).strict())
+      .max(20),
+    phones: z
+      .array(
+        z
+          .object({
+            number: z.string().max(1000),
+            kind: z.enum(['home', 'work', 'cell', 'voice', 'fax', 'pager', 'video', 'msg']).optional(),
+          })
+          .strict(),
+      )
+      .max(20),
+    addresses: z
+      .array(
+        z
+          .object({
+            street: VcardText,
+            locality: VcardText,
+            region: VcardText,
+            postcode: VcardText,
+            country: VcardText,
+            kind: z.enum(['home', 'work']).optional(),
+          })
+          .strict(),
+      )
+      .max(20),
+    birthday: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/u)
+      .optional(),
+    url: VcardText,
+    description: z.string().max(8000).optional(),
+  })
+  .strict();
+export type Vcard = z.infer<typeof Vcard>;
+
+/** One connected resource of a contact, with what we know about its client. */
+export const ContactResource = z.object({
+  resource: z.string(),
+  show: Show,
+  status: z.string().optional(),
+  priority: z.number().int(),
+  /** The client's name from its caps identity (XEP-0115), or from XEP-0092. */
+  client: z.string().optional(),
+  /** XEP-0092 software version, when the client answered. */
+  version: z.string().optional(),
+  os: z.string().optional(),
+  /** XEP-0319: idle since (ms since the epoch). */
+  idleSince: z.number().optional(),
+});
+export type ContactResource = z.infer<typeof ContactResource>;
+
+export const ContactProfile = z.object({
+  accountId: AccountId,
+  jid: BareJid,
+  name: z.string(),
+  /** Undefined when the contact has no card or it could not be fetched. */
+  vcard: Vcard.optional(),
+  avatar: z.string().optional(),
+  resources: z.array(ContactResource),
+  /** XEP-0012 when offline: the last logout (ms since the epoch) and its status. */
+  lastSeen: z.object({ at: z.number(), status: z.string().optional() }).optional(),
+});
+export type ContactProfile = z.infer<typeof ContactProfile>;
+
+/** An XEP-0100 gateway (transport) on the server. */
+export const GatewayInfo = z.object({
+  jid: z.string(),
+  type: z.string(),
+  name: z.string(),
+  registrable: z.boolean(),
+  /** We are registered with it (it is in our roster). */
+  registered: z.boolean(),
+});
+export type GatewayInfo = z.infer<typeof GatewayInfo>;
 
 /**
  * Outbound: queued (stored, not yet written to a stream) → sent (written) → acked (the
@@ -480,6 +616,157 @@ export const commands = {
     input: z.object({ url: z.string().max(4096) }).strict(),
     output: z.object({}),
   },
+  /** Roster management (RFC 6121). Adds (or updates) a contact and asks to see its presence. */
+  'roster.add': {
+    input: z
+      .object({
+        accountId: AccountId,
+        jid: BareJid,
+        name: z.string().max(1024).optional(),
+        groups: z.array(z.string().max(1000)).max(100).optional(),
+        /** A note sent with the subscription request. */
+        message: z.string().max(1024).optional(),
+      })
+      .strict(),
+    output: z.object({}),
+  },
+  /** Renames a contact and/or replaces its groups (move and copy between groups are this). */
+  'roster.update': {
+    input: z
+      .object({
+        accountId: AccountId,
+        jid: BareJid,
+        name: z.string().max(1024).optional(),
+        groups: z.array(z.string().max(1000)).max(100).optional(),
+      })
+      .strict(),
+    output: z.object({}),
+  },
+  /** Renames a group on every contact in it ('' for `to` is refused). */
+  'roster.renameGroup': {
+    input: z
+      .object({ accountId: AccountId, from: z.string().min(1).max(1000), to: z.string().trim().min(1).max(1000) })
+      .strict(),
+    output: z.object({ changed: z.number().int().nonnegative() }),
+  },
+  /** Removes a contact from the roster, with both subscriptions. */
+  'roster.remove': {
+    input: z.object({ accountId: AccountId, jid: EntityJid }).strict(),
+    output: z.object({}),
+  },
+  /** Subscription requests waiting for an answer (incoming and ours). */
+  'subscriptions.list': {
+    input: z.object({ accountId: AccountId }).strict(),
+    output: z.object({ requests: z.array(SubscriptionRequest) }),
+  },
+  /**
+   * Answers an incoming request or manages a subscription: approve (and ask for theirs back
+   * unless we have it), deny, cancel our pending request or stop seeing theirs (unsubscribe),
+   * revoke their view of ours (unsubscribed), or ask again (subscribe).
+   */
+  'subscription.answer': {
+    input: z
+      .object({
+        accountId: AccountId,
+        jid: EntityJid,
+        action: z.enum(['approve', 'deny', 'cancel', 'revoke', 'request']),
+      })
+      .strict(),
+    output: z.object({}),
+  },
+  /** Our own availability and status message (re-sent to everyone on change). */
+  'presence.set': {
+    input: z.object({ accountId: AccountId, show: OwnShow, status: z.string().max(1024).optional() }).strict(),
+    output: OwnPresence,
+  },
+  'presence.get': {
+    input: z.object({ accountId: AccountId }).strict(),
+    output: OwnPresence,
+  },
+  /** A contact's profile: vCard, connected resources with their clients, last seen when offline. */
+  'contact.profile': {
+    input: z.object({ accountId: AccountId, jid: BareJid }).strict(),
+    output: ContactProfile,
+  },
+  /** Our own vCard (XEP-0054) as the server has it. */
+  'vcard.get': {
+    input: z.object({ accountId: AccountId }).strict(),
+    output: z.object({ vcard: Vcard, avatar: z.string().optional() }),
+  },
+  /** Replaces our vCard; fields Parley does not manage are kept. */
+  'vcard.set': {
+    input: z.object({ accountId: AccountId, vcard: Vcard }).strict(),
+    output: z.object({ vcard: Vcard }),
+  },
+  /**
+   * Publishes our avatar (XEP-0084, and as the vCard photo for XEP-0153): PNG, JPEG, GIF or
+   * WebP bytes as base64 (at most about 180 KB); null removes it.
+   */
+  'avatar.set': {
+    input: z.object({ accountId: AccountId, data: z.string().max(240_000).nullable() }).strict(),
+    output: z.object({ hash: z.string().optional() }),
+  },
+  /** A cached avatar by its SHA-1 as a data: URL ('not-found' when it is not cached). */
+  'avatar.get': {
+    input: z.object({ hash: z.string().regex(/^[0-9a-f]{40}$/u) }).strict(),
+    output: z.object({ dataUrl: z.string() }),
+  },
+  /** XEP-0191: the JIDs we block. */
+  'blocklist.list': {
+    input: z.object({ accountId: AccountId }).strict(),
+    output: z.object({ jids: z.array(z.string()) }),
+  },
+  'blocklist.block': {
+    input: z.object({ accountId: AccountId, jid: z.string().trim().min(1).max(MAX_JID) }).strict(),
+    output: z.object({ jids: z.array(z.string()) }),
+  },
+  'blocklist.unblock': {
+    input: z.object({ accountId: AccountId, jid: z.string().trim().min(1).max(MAX_JID) }).strict(),
+    output: z.object({ jids: z.array(z.string()) }),
+  },
+  /** XEP-0055: finds the server's user directory and asks for its search form. */
+  'directory.form': {
+    input: z.object({ accountId: AccountId, service: z.string().max(MAX_JID).optional() }).strict(),
+    output: z.object({ service: z.string(), instructions: z.string().optional(), fields: z.array(FormField) }),
+  },
+  'directory.search': {
+    input: z
+      .object({
+        accountId: AccountId,
+        service: z.string().max(MAX_JID),
+        values: z.record(z.string().max(200), z.string().max(1000)),
+      })
+      .strict(),
+    output: z.object({
+      columns: z.array(z.object({ var: z.string(), label: z.string() })),
+      rows: z.array(z.object({ jid: z.string(), values: z.record(z.string(), z.string()) })),
+      truncated: z.boolean(),
+    }),
+  },
+  /** XEP-0100: the gateways (transports) the server offers. */
+  'gateways.list': {
+    input: z.object({ accountId: AccountId }).strict(),
+    output: z.object({ gateways: z.array(GatewayInfo) }),
+  },
+  /** XEP-0077 against a gateway: its registration form. */
+  'gateway.form': {
+    input: z.object({ accountId: AccountId, gateway: z.string().min(1).max(1023) }).strict(),
+    output: z.object({ instructions: z.string().optional(), fields: z.array(FormField), registered: z.boolean() }),
+  },
+  'gateway.register': {
+    input: z
+      .object({
+        accountId: AccountId,
+        gateway: z.string().min(1).max(1023),
+        values: z.record(z.string().max(200), z.string().max(4096)),
+      })
+      .strict(),
+    output: z.object({}),
+  },
+  'gateway.unregister': {
+    input: z.object({ accountId: AccountId, gateway: z.string().min(1).max(1023) }).strict(),
+    output: z.object({}),
+  },
   /** The window is visible and focused (or not): drives XEP-0352 client state indication. */
   'app.setActive': {
     input: z.object({ active: z.boolean() }).strict(),
@@ -494,7 +781,7 @@ export const events = {
   'roster.updated': z.object({
     accountId: AccountId,
     contacts: z.array(Contact),
-    removed: z.array(BareJid),
+    removed: z.array(EntityJid),
   }),
   'conversation.updated': Conversation,
   'message.added': Message,
@@ -512,6 +799,12 @@ export const events = {
    * number of messages fetched so far, then once more with running: false.
    */
   'archive.sync': z.object({ accountId: AccountId, running: z.boolean(), fetched: z.number().int().nonnegative() }),
+  /** The subscription requests of an account changed (the whole list). */
+  'subscriptions.updated': z.object({ accountId: AccountId, requests: z.array(SubscriptionRequest) }),
+  /** Our own presence changed (chosen, or automatic away and back). */
+  'presence.own': OwnPresence,
+  /** The blocklist changed (XEP-0191: ours, or a push from another client). */
+  'blocklist.updated': z.object({ accountId: AccountId, jids: z.array(z.string()) }),
 } as const;
 
 export type Commands = typeof commands;

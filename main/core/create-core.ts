@@ -16,11 +16,22 @@ import { createMessageRepo } from './archive/repos/messages.ts';
 import { createSearchRepo } from './archive/repos/search.ts';
 import { createArchiveSyncRepo } from './archive/repos/archive-sync.ts';
 import { createStreamSessionRepo } from './archive/repos/stream-sessions.ts';
+import { createBlocklistRepo } from './archive/repos/blocklist.ts';
+import { createOwnStatusRepo } from './archive/repos/own-status.ts';
+import { createRosterStateRepo } from './archive/repos/roster-state.ts';
+import { createSubscriptionRequestRepo } from './archive/repos/subscription-requests.ts';
+import type { AutoAwayOptions } from './accounts/presence-service.ts';
+import { AvatarCache } from './avatars/avatar-cache.ts';
+import { createCapsCacheRepo } from './xmpp/caps-cache.ts';
+import path from 'node:path';
 import { CoreError, toErrorInfo } from './errors.ts';
 import type { Logger } from './log.ts';
 import { openExternally, type OpenExternal } from './open-external.ts';
 import { parse } from './xmpp/jid.ts';
 import { changePassword, checkDeleteConfirmation, deleteAccount } from './xmpp/register.ts';
+
+/** Caps cache entries not stored again for this long are forgotten at start. */
+const CAPS_KEEP_MS = 90 * 24 * 3600 * 1000;
 
 export interface CoreOptions {
   /** Per-user data folder: archive, account list. */
@@ -34,6 +45,10 @@ export interface CoreOptions {
   livenessMs?: number;
   /** Opens a checked http(s)/mailto URL outside the app (Electron: shell.openExternal); `app.openExternal` fails without it. */
   openExternal?: OpenExternal;
+  /** Seconds since the user's last input (Electron: powerMonitor.getSystemIdleTime); drives automatic away. */
+  idleSeconds?: () => number;
+  /** Automatic away thresholds (defaults: away after 5 min, extended away after 20 min). */
+  autoAway?: AutoAwayOptions;
 }
 
 export interface Core {
@@ -55,7 +70,13 @@ export function createCore(options: CoreOptions): Promise<Core> {
     sessions: createStreamSessionRepo(db),
     search: createSearchRepo(db),
     archiveSync: createArchiveSyncRepo(db),
+    rosterState: createRosterStateRepo(db),
+    subscriptions: createSubscriptionRequestRepo(db),
+    blocklist: createBlocklistRepo(db),
+    ownStatus: createOwnStatusRepo(db),
   };
+  const caps = createCapsCacheRepo(db);
+  const avatars = new AvatarCache(path.join(dataDir, 'avatars'));
   const store = createAccountStore(dataDir, log);
   const secrets = options.secrets ?? createMemorySecretStore();
   const accounts = new Map<string, Account>();
@@ -76,6 +97,10 @@ export function createCore(options: CoreOptions): Promise<Core> {
   const newAccount = (config: Account['config']) =>
     new Account(config, {
       repos,
+      caps,
+      avatars,
+      ...(options.idleSeconds ? { idleSeconds: options.idleSeconds } : {}),
+      ...(options.autoAway ? { autoAway: options.autoAway } : {}),
       log,
       secrets,
       saveConfig: () => {
@@ -237,10 +262,65 @@ export function createCore(options: CoreOptions): Promise<Core> {
     'conversation.update': ({ accountId, peer, draft, tab }) =>
       Promise.resolve(account(accountId).updateConversation(peer, { draft, tab })),
     'message.retry': ({ accountId, messageId }) => account(accountId).retry(messageId),
+    'roster.add': async ({ accountId, jid, name, groups, message }) => {
+      await account(accountId).roster.add(jid, name, groups, message);
+      return {};
+    },
+    'roster.update': async ({ accountId, jid, name, groups }) => {
+      await account(accountId).roster.update(jid, name, groups);
+      return {};
+    },
+    'roster.renameGroup': async ({ accountId, from, to }) => ({
+      changed: await account(accountId).roster.renameGroup(from, to),
+    }),
+    'roster.remove': async ({ accountId, jid }) => {
+      await account(accountId).roster.remove(jid);
+      return {};
+    },
+    'subscriptions.list': ({ accountId }) => Promise.resolve({ requests: account(accountId).roster.requests() }),
+    'subscription.answer': async ({ accountId, jid, action }) => {
+      await account(accountId).roster.answer(jid, action);
+      return {};
+    },
+    'presence.set': ({ accountId, show, status }) => account(accountId).ownPresence.set(show, status),
+    'presence.get': ({ accountId }) => Promise.resolve(account(accountId).ownPresence.own),
+    'contact.profile': ({ accountId, jid }) => account(accountId).contactProfile(jid),
+    'vcard.get': ({ accountId }) => account(accountId).profile.ownVcard(),
+    'vcard.set': async ({ accountId, vcard }) => ({ vcard: await account(accountId).profile.setOwnVcard(vcard) }),
+    'avatar.set': async ({ accountId, data }) => {
+      const hash = await account(accountId).profile.setOwnAvatar(data);
+      return hash ? { hash } : {};
+    },
+    'avatar.get': async ({ hash }) => {
+      const cached = await avatars.get(hash);
+      if (!cached) throw new CoreError('not-found', 'This picture is not cached.');
+      return { dataUrl: `data:${cached.type};base64,${cached.data.toString('base64')}` };
+    },
+    'blocklist.list': ({ accountId }) => Promise.resolve({ jids: account(accountId).profile.blocklist() }),
+    'blocklist.block': async ({ accountId, jid }) => ({ jids: await account(accountId).profile.block(jid) }),
+    'blocklist.unblock': async ({ accountId, jid }) => ({ jids: await account(accountId).profile.unblock(jid) }),
+    'directory.form': ({ accountId, service }) => account(accountId).profile.directoryForm(service),
+    'directory.search': ({ accountId, service, values }) => account(accountId).profile.directorySearch(service, values),
+    'gateways.list': async ({ accountId }) => ({ gateways: await account(accountId).profile.listGateways() }),
+    'gateway.form': ({ accountId, gateway }) => account(accountId).profile.gatewayForm(gateway),
+    'gateway.register': async ({ accountId, gateway, values }) => {
+      await account(accountId).profile.gatewayRegister(gateway, values);
+      return {};
+    },
+    'gateway.unregister': async ({ accountId, gateway }) => {
+      await account(accountId).profile.gatewayUnregister(gateway);
+      return {};
+    },
   };
 
   rpc = createRpcServer(handlers, log);
   for (const a of accounts.values()) void a.resume();
+  // Housekeeping in the background: avatars nobody shows (the most recent ones are spared),
+  // caps entries nobody advertised for a quarter.
+  void avatars.prune(repos.contacts.avatarsInUse()).catch((err: unknown) => {
+    log.info('avatars', 'could not prune the avatar cache', err);
+  });
+  caps.prune(Date.now() - CAPS_KEEP_MS);
 
   return Promise.resolve({
     rpc,

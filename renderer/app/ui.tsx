@@ -1,23 +1,52 @@
-/** Small shared pieces: avatar, presence dot, spinner, icons. No inline styles (CSP). */
-import type { ReactNode } from 'react';
+/**
+ * Small shared pieces: avatar, presence dot, spinner, icons. No style attributes (the CSP
+ * has no 'unsafe-inline'): computed values go through the CSSOM.
+ */
+import { useCallback, type ReactNode } from 'react';
 import type { Show } from '../../preload/contract.ts';
 import { useI18n, type Messages } from '../i18n/index.ts';
+import { hsluvToRgb, hueAngle, initials, THEME_LIGHTNESS, toHex } from './consistent-color.ts';
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-
-function initial(name: string): string {
-  const clean = name.replace(/^[\s\p{P}]+/u, '');
-  for (const { segment } of segmenter.segment(clean)) return segment.toLocaleUpperCase();
-  return '?';
-}
-
-/** A stable colour slot (0–7) per address. */
+/** A stable colour slot (0–7) per address (the account chips). */
 function hue(key: string): number {
   let h = 0;
   for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) >>> 0;
   return h % 8;
 }
 
+/**
+ * Per address: the light and the dark theme's colour, as consistentColor() gives them (the
+ * initials are white and black: styles.css). Bounded, like the initials per name.
+ */
+const palettes = new Map<string, readonly [light: string, dark: string]>();
+const initialsOf = new Map<string, string>();
+
+function paletteOf(jid: string): readonly [light: string, dark: string] {
+  let palette = palettes.get(jid);
+  if (palette === undefined) {
+    const hue = hueAngle(jid);
+    palette = [toHex(hsluvToRgb(hue, 100, THEME_LIGHTNESS.light)), toHex(hsluvToRgb(hue, 100, THEME_LIGHTNESS.dark))];
+    if (palettes.size >= 20_000) palettes.clear();
+    palettes.set(jid, palette);
+  }
+  return palette;
+}
+
+function placeholderText(name: string, jid: string): string {
+  const key = `${name}\u0000${jid}`;
+  let text = initialsOf.get(key);
+  if (text === undefined) {
+    text = initials(name) || initials(jid) || '?';
+    if (initialsOf.size >= 20_000) initialsOf.clear();
+    initialsOf.set(key, text);
+  }
+  return text;
+}
+
+/**
+ * A placeholder avatar: the name's initials on the address's XEP-0392 colour, one colour
+ * per theme (styles.css picks it with prefers-color-scheme), with an optional presence dot.
+ */
 export function Avatar({
   name,
   jid,
@@ -29,9 +58,19 @@ export function Avatar({
   show?: Show | undefined;
   size?: 'sm' | 'md' | 'lg';
 }): ReactNode {
+  const paint = useCallback(
+    (el: HTMLSpanElement | null) => {
+      if (el === null) return;
+      const [light, dark] = paletteOf(jid);
+      el.style.setProperty('--avatar-light', light);
+      el.style.setProperty('--avatar-dark', dark);
+    },
+    [jid],
+  );
+  const text = placeholderText(name, jid);
   return (
-    <span className={`avatar avatar-${size} hue-${String(hue(jid))}`} aria-hidden="true">
-      {initial(name)}
+    <span ref={paint} className={`avatar avatar-${size}`} aria-hidden="true">
+      {text}
       {show !== undefined && <span className={`dot dot-${presenceClass(show)}`} />}
     </span>
   );
@@ -174,6 +213,12 @@ export const Icons = {
     <Icon>
       <rect x="5" y="10.5" width="14" height="10" rx="2" {...stroke} />
       <path d="M8 10.5V7.5a4 4 0 0 1 8 0v3" {...stroke} />
+    </Icon>
+  ),
+  search: () => (
+    <Icon>
+      <circle cx="10.5" cy="10.5" r="6" {...stroke} />
+      <path d="M15 15l5 5" {...stroke} />
     </Icon>
   ),
   reply: () => (

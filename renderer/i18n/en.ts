@@ -11,8 +11,12 @@
  * conversation's "Reply", "React", "Edit", "Delete for everyone", "edited",
  * "New messages", "Close <name>", "<n> unread") must stay exactly these English strings.
  */
+import { rosterActionsEn } from '../features/roster-actions/strings.ts';
+
 export const en = {
   appName: 'Parley',
+  // Roster actions, own status, profiles, blocking, directory, gateways (features/roster-actions)
+  ...rosterActionsEn,
 
   // Core connection (transport)
   connectingToCore: 'Starting Parley…',
@@ -128,6 +132,17 @@ export const en = {
   showXa: 'Extended away',
   showDnd: 'Do not disturb',
   showOffline: 'Offline',
+  // "Filter contacts" and "Show offline contacts" are accessible names used by tests.
+  filterContacts: 'Filter contacts',
+  filterContactsPlaceholder: 'Filter by name or address',
+  showOfflineContacts: 'Show offline contacts',
+  ungrouped: 'Ungrouped',
+  groupSummary: (name: string, online: number, total: number) =>
+    `${name}, ${String(online)} of ${String(total)} online`,
+  groupCount: (online: number, total: number) => `(${String(online)}/${String(total)})`,
+  noContactsMatch: (query: string) => `No contacts match “${query}”.`,
+  nobodyOnline: 'None of your contacts is online.',
+  contactsFound: (count: number) => (count === 1 ? '1 contact found' : `${String(count)} contacts found`),
   you: 'You',
 
   // Search ("Search messages" and "Search results" are accessible names used by tests)
@@ -185,6 +200,14 @@ export const en = {
   reply: 'Reply',
   react: 'React',
   deleteForEveryone: 'Delete for everyone',
+  conversationOptions: 'Conversation options',
+  searchToggle: 'Search',
+  exportText: 'Export as text',
+  exportJson: 'Export as JSON',
+  deleteHistory: 'Delete history',
+  deleteHistoryTitle: (name: string) => `Delete the history with ${name}?`,
+  deleteHistoryBody:
+    'Every message of this conversation is deleted from this computer. The server’s archive keeps its copy; other devices keep theirs.',
   edited: 'edited',
   showEditHistory: 'Show the earlier versions',
   editHistoryTitle: 'Edit history',

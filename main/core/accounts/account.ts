@@ -30,6 +30,15 @@ import type { ConversationRepo } from '../archive/repos/conversations.ts';
 import type { MessageRepo, OutboundMessage } from '../archive/repos/messages.ts';
 import type { ArchiveSyncRepo } from '../archive/repos/archive-sync.ts';
 import type { StreamSessionRepo } from '../archive/repos/stream-sessions.ts';
+import type { AvatarCache } from '../avatars/avatar-cache.ts';
+import type { CapsCache } from '../xmpp/caps-cache.ts';
+import { NS_PUBSUB_EVENT } from '../xmpp/avatar.ts';
+import { displayName } from '../xmpp/nick.ts';
+import { buildRosterGetVersioned, parseRosterPush, parseRosterResult, parseSubscription } from '../xmpp/roster-ops.ts';
+import { PresenceService, type AutoAwayOptions } from './presence-service.ts';
+import { ProfileService, toContract } from './profile-service.ts';
+import { RosterService } from './roster-service.ts';
+import type { RosterProfileRepos, ServiceContext } from './service-context.ts';
 import { CoreError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import {
@@ -49,9 +58,9 @@ import { createStream, type XmppStream } from '../xmpp/entity.ts';
 import { parse } from '../xmpp/jid.ts';
 import { parseOriginId } from '../xmpp/stanza-ids.ts';
 import { buildMamQuery, NS_MAM, parseFin, parseMamResult, type MamFin, type MamResult } from '../xmpp/mam.ts';
-import { buildAvailable, parsePresence, PresenceBook } from '../xmpp/presence.ts';
+import { parsePresence, PresenceBook } from '../xmpp/presence.ts';
 import { buildDisplayed, buildReceipt, feedbackRequests, parseFeedback, wantsReceipt } from '../xmpp/receipts.ts';
-import { buildRosterGet, isLegitimatePush, NS_ROSTER, parseRosterQuery, type RosterChange } from '../xmpp/roster.ts';
+import { NS_ROSTER, type RosterChange } from '../xmpp/roster.ts';
 import { Backoff } from './backoff.ts';
 import { classifyConnectError } from './connect-errors.ts';
 import { parseServerOverride, resolveEndpoints, serviceUri, type Endpoint, type SrvResolver } from './endpoint.ts';
@@ -70,13 +79,20 @@ export interface AccountConfig {
 }
 
 export interface AccountDeps {
-  repos: {
+  repos: RosterProfileRepos & {
     messages: MessageRepo;
     conversations: ConversationRepo;
     contacts: ContactRepo;
     sessions: StreamSessionRepo;
     archiveSync: ArchiveSyncRepo;
   };
+  /** XEP-0115 caps cache, shared by all accounts. */
+  caps: CapsCache;
+  /** Avatars on disk by SHA-1, shared by all accounts. */
+  avatars: AvatarCache;
+  /** Seconds since the user last touched the computer (the host's port); no automatic away without it. */
+  idleSeconds?: () => number;
+  autoAway?: AutoAwayOptions;
   emit: <N extends EventName>(name: N, payload: EventPayload<N>) => void;
   log: Logger;
   secrets: SecretStore;
@@ -162,6 +178,10 @@ export class Account {
   readonly #chatStatePeers = new Set<string>();
   /** Per conversation: read mark and unread count (hot path: no count query per message). */
   readonly #reading = new Map<string, { readUpTo: number; unread: number }>();
+  /** Roster changes and subscriptions; our presence and what others ask us; profiles and services. */
+  readonly #rosterOps: RosterService;
+  readonly #own: PresenceService;
+  readonly #profile: ProfileService;
 
   constructor(config: AccountConfig, deps: AccountDeps) {
     const jid = parse(config.jid);
@@ -174,6 +194,82 @@ export class Account {
     this.#status = config.enabled ? 'offline' : 'disabled';
     for (const item of deps.repos.contacts.list(this.id)) this.#rememberName(item);
     for (const row of deps.repos.conversations.list(this.id)) this.#opened.add(row.peer);
+    const ctx: ServiceContext = {
+      id: this.id,
+      repos: deps.repos,
+      log: deps.log,
+      caps: deps.caps,
+      avatars: deps.avatars,
+      now: this.#now,
+      emit: deps.emit,
+      stream: () => (this.#status === 'online' ? this.#stream : undefined),
+      online: (what) => {
+        if (this.#status !== 'online' || !this.#stream)
+          throw new CoreError('not-connected', `${what}: the account must be online.`);
+        return this.#stream;
+      },
+      contactsChanged: (jids) => {
+        this.#emitContacts(jids);
+      },
+      forgetPresence: (bare) => {
+        this.#presence.apply({ kind: 'unavailable', bare, resource: '' });
+      },
+    };
+    this.#rosterOps = new RosterService(ctx);
+    this.#own = new PresenceService(ctx, this.#presence, deps.idleSeconds, deps.autoAway);
+    this.#profile = new ProfileService(ctx);
+    this.#rosterOps.ownNick = () => this.#profile.ownNickname();
+    this.#profile.onOwnPhoto = (hash) => {
+      if (this.#own.photoHash === hash) return;
+      this.#own.photoHash = hash;
+      void this.#own.resend();
+    };
+  }
+
+  /** Roster changes and subscription answers (RFC 6121). */
+  get roster(): RosterService {
+    return this.#rosterOps;
+  }
+
+  /** Our own presence, and contacts' resources. */
+  get ownPresence(): PresenceService {
+    return this.#own;
+  }
+
+  /** vCards, avatars, blocking, directory and gateways. */
+  get profile(): ProfileService {
+    return this.#profile;
+  }
+
+  /** A contact's profile: card, resources with their clients, last seen when offline. */
+  async contactProfile(jid: string) {
+    const bare = parse(jid)?.bare;
+    if (!bare) throw new CoreError('bad-request', `"${jid}" is not a valid address.`);
+    this.onlineStream();
+    const item = this.#deps.repos.contacts.get(this.id, bare);
+    const [vcard, resources] = await Promise.all([this.#profile.contactVcard(bare), this.#own.resources(bare)]);
+    const lastSeen = resources.length === 0 ? await this.#own.lastSeen(bare) : undefined;
+    return {
+      accountId: this.id,
+      jid: bare,
+      name: item ? this.#contact(item).name : bare,
+      ...(vcard ? { vcard: toContract(vcard) } : {}),
+      ...(item?.avatar ? { avatar: item.avatar } : {}),
+      resources,
+      ...(lastSeen ? { lastSeen } : {}),
+    };
+  }
+
+  #emitContacts(jids: Iterable<string>): void {
+    const contacts: Contact[] = [];
+    for (const jid of new Set(jids)) {
+      const item = this.#deps.repos.contacts.get(this.id, jid);
+      if (item) {
+        this.#rememberName(item);
+        contacts.push(this.#contact(item));
+      }
+    }
+    if (contacts.length > 0) this.#deps.emit('roster.updated', { accountId: this.id, contacts, removed: [] });
   }
 
   get config(): AccountConfig {
@@ -309,6 +405,11 @@ export class Account {
     contacts.removeAccount(this.id);
     archiveSync.clear(this.id);
     sessions.clear(this.id);
+    const { rosterState, subscriptions, blocklist, ownStatus } = this.#deps.repos;
+    rosterState.clear(this.id);
+    subscriptions.removeAccount(this.id);
+    blocklist.removeAccount(this.id);
+    ownStatus.removeAccount(this.id);
   }
 
   /** The online stream, for XEP modules acting for the user (password change, deletion). */
@@ -363,6 +464,7 @@ export class Account {
   }
 
   #clearTimers(): void {
+    this.#own.stop();
     clearTimeout(this.#retryTimer);
     clearTimeout(this.#stableTimer);
     clearTimeout(this.#livenessTimer);
@@ -486,7 +588,10 @@ export class Account {
     this.#lastHeard = this.#now();
     if (outcome === 'online') {
       this.#clearPresence(); // the server sends everyone's presence again after ours
+      this.#own.reset();
       await whileConnected(stream, this.#loadRoster(stream));
+      // Blocklist and our own vCard (its photo hash) in the background: the presence follows.
+      void this.#profile.onSession(stream);
       // XEP-0280: what our other devices send and receive comes here too.
       void stream.iq.set(buildEnableCarbons()).catch((err: unknown) => {
         this.#deps.log.info('xmpp', `${this.id}: no message carbons on this server`, err);
@@ -506,6 +611,7 @@ export class Account {
     }, STABLE_MS);
     this.#stableTimer.unref();
     this.#scheduleLiveness();
+    this.#own.start();
     // A new session: what the server never acknowledged in the last one goes again (only a
     // server with stream management acknowledges; without it, 'sent' is as far as we know).
     // After resuming a previous process's session, which of its messages the server took is unknown.
@@ -658,12 +764,13 @@ export class Account {
     });
     if (!inserted) throw new CoreError('internal', 'message could not be stored');
     const stored = this.#deps.repos.messages.get(inserted.id) ?? inserted;
-    // Answering means having seen what came before: move the read mark and say so (XEP-0333).
-    void this.markRead(peer.bare, stored.id).catch(() => undefined);
+    // Answering means having seen what came before: move the read mark, and say so (XEP-0333)
+    // when there was something unread (not on every message of a monologue).
+    if (this.#readingOf(peer.bare).unread > 0) void this.markRead(peer.bare, stored.id).catch(() => undefined);
     this.#deps.emit('message.added', stored);
     this.#emitConversation(stored);
     await this.#pump();
-    return this.#deps.repos.messages.outbound(this.id, id) ?? stored;
+    return this.#deps.repos.messages.outbound(this.id, id, peer.bare) ?? stored;
   }
 
   async retry(messageId: number): Promise<Message> {
@@ -671,7 +778,7 @@ export class Account {
     if (!again) throw new CoreError('not-found', 'No failed message with this id.');
     this.#deps.emit('message.updated', again);
     await this.#pump();
-    return this.#deps.repos.messages.outbound(this.id, again.stanzaId) ?? again;
+    return this.#deps.repos.messages.outbound(this.id, again.stanzaId, again.peer) ?? again;
   }
 
   /** XEP-0308: corrects our newest message here, then tells the peer. */
@@ -813,14 +920,21 @@ export class Account {
         await stream.entity.send(buildDisplayed(bare, randomUUID(), newest.ref)).catch(() => undefined);
       }
     }
-    const conversation = this.openConversation(bare);
-    this.#deps.emit('conversation.updated', conversation);
+    // A conversation deleted meanwhile stays deleted.
+    const row = this.#opened.has(bare) ? this.#deps.repos.conversations.get(this.id, bare) : undefined;
+    const conversation = this.#conversation(bare, row?.lastBody, row?.lastTimestamp, row);
+    if (row) this.#deps.emit('conversation.updated', conversation);
     return conversation;
   }
 
   updateConversation(peer: string, change: { draft?: string | undefined; tab?: boolean | undefined }): Conversation {
     const bare = parse(peer)?.bare;
     if (!bare) throw new CoreError('bad-request', `"${peer}" is not a valid address.`);
+    const exists = this.#opened.has(bare);
+    if (!exists && !change.tab && !change.draft) {
+      // Closing the tab of a conversation that is gone (its history deleted) must not bring it back.
+      return this.#conversation(bare, undefined, undefined);
+    }
     this.#open(bare, this.#now());
     if (change.draft !== undefined) this.#deps.repos.conversations.setDraft(this.id, bare, change.draft);
     if (change.tab !== undefined) this.#deps.repos.conversations.setTab(this.id, bare, change.tab);
@@ -887,11 +1001,15 @@ export class Account {
     const { log } = this.#deps;
     stream.onIq('get', NS_PING, 'ping', () => true);
     stream.onIq('set', NS_ROSTER, 'query', (ctx) => {
-      if (!isLegitimatePush(ctx.stanza.attrs['from'], this.id))
-        throw new CoreError('bad-request', 'roster push from a stranger');
-      this.#applyRoster(parseRosterQuery(ctx.element));
+      const push = parseRosterPush(ctx.element, ctx.stanza.attrs['from'], this.id);
+      if (!push) throw new CoreError('bad-request', 'roster push from a stranger');
+      this.#applyRoster([push.change]);
+      if (push.ver !== undefined) this.#deps.repos.rosterState.save(this.id, push.ver);
+      this.#emitContacts(this.#rosterOps.syncAsk(ctx.element));
       return true;
     });
+    this.#own.wire(stream);
+    this.#profile.wire(stream);
     // Persist the handled-count before each XEP-0198 acknowledgement leaves (xmpp.js sends
     // them through entity.send).
     const send = stream.entity.send.bind(stream.entity);
@@ -1001,6 +1119,10 @@ export class Account {
       else this.#deps.log.warn('xmpp', `${this.id}: dropped an archive result no query of ours asked for`);
       return;
     }
+    if (stanza.is('message') && stanza.getChild('event', NS_PUBSUB_EVENT)) {
+      this.#profile.onPepMessage(stanza);
+      return;
+    }
     if (stanza.is('message')) {
       const carbon = parseCarbon(stanza, this.id);
       if (carbon === 'spoofed') {
@@ -1008,6 +1130,12 @@ export class Account {
         return;
       }
       const message = carbon ? carbon.message : stanza;
+      const sender: unknown = message.attrs['from'];
+      if ((!carbon || carbon.kind === 'received') && typeof sender === 'string' && this.#profile.isBlocked(sender)) {
+        // XEP-0191: the server should have dropped it; nothing from a blocked sender is stored or shown.
+        this.#deps.log.info('xmpp', `${this.id}: dropped a message from a blocked sender`);
+        return;
+      }
       const feedback = parseFeedback(message);
       if (feedback) {
         // Bounces and receipts for our messages; a carbon of a receipt another device of ours sent says nothing here.
@@ -1017,9 +1145,18 @@ export class Account {
       const fresh = this.#apply(message, carbon ? 'carbon' : 'live');
       if (!carbon) this.#sendReceipt(stream, message, fresh);
     } else if (stanza.is('presence')) {
+      const from: unknown = stanza.attrs['from'];
+      if (typeof from === 'string' && this.#profile.isBlocked(from)) return;
+      const subscription = parseSubscription(stanza, { acceptDomain: (d) => this.#profile.gateways.has(d) });
+      if (subscription) {
+        this.#rosterOps.onSubscription(subscription);
+        return;
+      }
       const update = parsePresence(stanza);
       if (!update || update.bare === this.id) return;
       const bare = this.#presence.apply(update);
+      this.#own.onPresence(stanza, bare, update.resource, update.kind === 'available');
+      if (update.kind === 'available') this.#profile.onPresence(stanza, bare);
       const item = this.#deps.repos.contacts.get(this.id, bare);
       if (item) this.#deps.emit('roster.updated', { accountId: this.id, contacts: [this.#contact(item)], removed: [] });
     }
@@ -1235,7 +1372,8 @@ export class Account {
         } else throw err;
       }
       if (generation !== this.#generation || !live()) return;
-      const presence = stream.entity.send(buildAvailable());
+      const presence = stream.entity.send(this.#own.build());
+      this.#own.announced = true;
       this.#sessionReady = true;
       if (supported) {
         for (;;) {
@@ -1338,23 +1476,50 @@ export class Account {
     if (!stanza.is('message')) return;
     const id: unknown = stanza.attrs['id'];
     if (typeof id !== 'string') return;
-    const target = this.#deps.repos.messages.outbound(this.id, id);
+    const to = parse(stanza.attrs['to'])?.bare;
+    const target = to ? this.#deps.repos.messages.outbound(this.id, id, to) : undefined;
     if (!target) return;
     const updated = this.#deps.repos.messages.advance(target.id, 'acked');
     if (updated) this.#deps.emit('message.updated', updated);
   }
 
+  /**
+   * The roster at the start of a new session. With XEP-0237 the stored version goes along:
+   * an empty result means the cached roster is current (changes, if any, follow as pushes).
+   */
   async #loadRoster(stream: XmppStream): Promise<void> {
-    // An empty result (no <query/>) is allowed (RFC 6121 §2.1.3 with versioning); iq.get returns the child.
-    const query = await stream.iq.get(buildRosterGet());
-    const changes = query?.is('query', NS_ROSTER) ? parseRosterQuery(query) : [];
-    const items = changes.flatMap((c) => (c.kind === 'upsert' ? [c.item] : []));
-    const before = new Set(this.#deps.repos.contacts.list(this.id).map((c) => c.jid));
-    this.#deps.repos.contacts.replaceAll(this.id, items);
+    const { contacts, rosterState } = this.#deps.repos;
+    const versioned = stream.features.rosterVer === true;
+    const stored = rosterState.ver(this.id);
+    // Only a cache the version describes may be trusted: an empty cache with a version asks afresh.
+    const ver = versioned ? (stored !== undefined && contacts.list(this.id).length > 0 ? stored : '') : undefined;
+    const payload = await stream.iq.get(buildRosterGetVersioned(ver));
+    const result = parseRosterResult(payload);
+    if (result.kind === 'unchanged') {
+      this.#deps.log.info('roster', `${this.id}: roster unchanged (version ${String(ver)}): 0 items received`);
+      const items = contacts.list(this.id);
+      this.#deps.emit('roster.updated', {
+        accountId: this.id,
+        contacts: items.map((i) => this.#contact(i)),
+        removed: [],
+      });
+      return;
+    }
+    const items = result.changes.flatMap((c) => (c.kind === 'upsert' ? [c.item] : []));
+    this.#deps.log.info(
+      'roster',
+      `${this.id}: roster of ${String(items.length)} items received (version ${result.ver ?? '-'})`,
+    );
+    const before = new Set(contacts.list(this.id).map((c) => c.jid));
+    contacts.replaceAll(this.id, items);
+    if (versioned && result.ver !== undefined) rosterState.save(this.id, result.ver);
+    else rosterState.clear(this.id);
+    if (payload) this.#rosterOps.syncAsk(payload);
     this.#names.clear();
-    for (const item of items) this.#rememberName(item);
+    const stored2 = contacts.list(this.id);
+    for (const item of stored2) this.#rememberName(item);
     const removed = [...before].filter((jid) => !items.some((i) => i.jid === jid));
-    this.#deps.emit('roster.updated', { accountId: this.id, contacts: items.map((i) => this.#contact(i)), removed });
+    this.#deps.emit('roster.updated', { accountId: this.id, contacts: stored2.map((i) => this.#contact(i)), removed });
   }
 
   #applyRoster(changes: RosterChange[]): void {
@@ -1368,8 +1533,9 @@ export class Account {
         removed.push(change.jid);
       } else {
         contacts.upsert(this.id, change.item);
-        this.#rememberName(change.item);
-        upserts.push(this.#contact(change.item));
+        const stored = contacts.get(this.id, change.item.jid) ?? change.item; // with its nick and avatar
+        this.#rememberName(stored);
+        upserts.push(this.#contact(stored));
       }
     }
     this.#deps.emit('roster.updated', { accountId: this.id, contacts: upserts, removed });
@@ -1389,16 +1555,22 @@ export class Account {
     return {
       accountId: this.id,
       jid: item.jid,
-      name: item.name ?? item.jid,
+      name: displayName({ jid: item.jid, rosterName: item.name, nick: item.nick }),
       subscription: item.subscription,
       groups: item.groups,
       show: presence.show,
       ...(presence.status ? { status: presence.status } : {}),
+      ...(item.avatar ? { avatar: item.avatar } : {}),
+      ...(item.nick ? { nick: item.nick } : {}),
+      ...(item.name ? { rosterName: item.name } : {}),
+      ...(this.#rosterOps.pending(item.jid) ? { pending: true } : {}),
+      ...(this.#profile.isBlocked(item.jid) ? { blocked: true } : {}),
     };
   }
 
   #rememberName(item: RosterItem): void {
-    if (item.name) this.#names.set(item.jid, item.name);
+    const name = item.name ?? item.nick;
+    if (name) this.#names.set(item.jid, displayName({ jid: item.jid, rosterName: item.name, nick: item.nick }));
     else this.#names.delete(item.jid);
   }
 

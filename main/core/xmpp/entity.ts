@@ -101,6 +101,8 @@ export interface StreamManagement {
 export interface StreamFeaturesSeen {
   /** XEP-0352 Client State Indication (<csi xmlns='urn:xmpp:csi:0'/>). */
   csi: boolean;
+  /** XEP-0237 roster versioning (<ver xmlns='urn:xmpp:features:rosterver'/>). */
+  rosterVer?: boolean;
 }
 
 export interface XmppStream {
@@ -230,7 +232,10 @@ function compose(options: {
   const features: StreamFeaturesSeen = { csi: false };
   // First of the feature handlers: it sees every <stream:features/>, then passes it on.
   middleware.use((ctx, next) => {
-    if (ctx.stanza.is('features', NS_STREAMS)) features.csi = ctx.stanza.getChild('csi', NS_CSI) !== undefined;
+    if (ctx.stanza.is('features', NS_STREAMS)) {
+      features.csi = ctx.stanza.getChild('csi', NS_CSI) !== undefined;
+      features.rosterVer = ctx.stanza.getChild('ver', 'urn:xmpp:features:rosterver') !== undefined;
+    }
     return next();
   });
   useStartTls(streamFeatures, target);

@@ -73,6 +73,12 @@ export class PresenceBook {
     return top ? { show: top.show, status: top.status } : { show: 'offline' };
   }
 
+  /** Every connected resource of a contact, best first. */
+  resources(bare: string): [string, ResourcePresence][] {
+    const all = [...(this.#byContact.get(bare)?.entries() ?? [])];
+    return all.sort(([, a], [, b]) => b.priority - a.priority || SHOW_RANK[a.show] - SHOW_RANK[b.show]);
+  }
+
   clear(): string[] {
     const contacts = [...this.#byContact.keys()];
     this.#byContact.clear();

@@ -55,6 +55,28 @@ function setup(overrides: Partial<Handlers> = {}) {
     'register.cancel': unexpected,
     'app.setActive': unexpected,
     'app.openExternal': unexpected,
+    'roster.add': unexpected,
+    'roster.update': unexpected,
+    'roster.renameGroup': unexpected,
+    'roster.remove': unexpected,
+    'subscriptions.list': unexpected,
+    'subscription.answer': unexpected,
+    'presence.set': unexpected,
+    'presence.get': unexpected,
+    'contact.profile': unexpected,
+    'vcard.get': unexpected,
+    'vcard.set': unexpected,
+    'avatar.set': unexpected,
+    'avatar.get': unexpected,
+    'blocklist.list': unexpected,
+    'blocklist.block': unexpected,
+    'blocklist.unblock': unexpected,
+    'directory.form': unexpected,
+    'directory.search': unexpected,
+    'gateways.list': unexpected,
+    'gateway.form': unexpected,
+    'gateway.register': unexpected,
+    'gateway.unregister': unexpected,
     ...overrides,
   };
   const server = createRpcServer(handlers, silentLogger);
@@ -110,6 +132,31 @@ describe('api/rpc (the contract over a frame transport)', () => {
       (err: RpcError) => err.code === 'bad-request',
     );
     assert.deepEqual(calls, []);
+  });
+
+  it('validates the roster commands strictly (roster issue)', async () => {
+    const { client } = setup();
+    const call = (name: string, input: unknown): Promise<unknown> =>
+      client.call(name as 'app.snapshot', input as never);
+    const bad: [string, unknown][] = [
+      ['roster.add', { accountId: 'a@b', jid: 'not an address' }],
+      ['roster.add', { accountId: 'a@b', jid: 'c@d', groups: ['x'.repeat(1001)] }],
+      ['roster.add', { accountId: 'a@b', jid: 'c@d', admin: true }],
+      ['roster.renameGroup', { accountId: 'a@b', from: 'x', to: '   ' }],
+      ['subscription.answer', { accountId: 'a@b', jid: 'c@d', action: 'approve-all' }],
+      ['presence.set', { accountId: 'a@b', show: 'sleeping' }],
+      ['avatar.get', { hash: '../../etc/passwd' }],
+      ['avatar.get', { hash: 'A'.repeat(40) }],
+      ['avatar.set', { accountId: 'a@b', data: 'x'.repeat(240_001) }],
+      ['vcard.set', { accountId: 'a@b', vcard: { emails: [], phones: [], addresses: [], birthday: 'yesterday' } }],
+      ['vcard.set', { accountId: 'a@b', vcard: { emails: [], phones: [], addresses: [], photo: 'x' } }],
+    ];
+    for (const [name, input] of bad)
+      await assert.rejects(
+        call(name, input),
+        (err: RpcError) => err.code === 'bad-request',
+        `${name} ${JSON.stringify(input)}`,
+      );
   });
 
   it('passes core errors through with their code and hides internal ones', async () => {

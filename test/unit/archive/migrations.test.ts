@@ -5,6 +5,10 @@ import { migrate, migrations } from '../../../main/core/archive/migrations/index
 import { migration0001 } from '../../../main/core/archive/migrations/0001-initial.ts';
 import { migration0002 } from '../../../main/core/archive/migrations/0002-delivery-states.ts';
 import { migration0007 } from '../../../main/core/archive/migrations/0007-correction-identity.ts';
+import { migration0008 } from '../../../main/core/archive/migrations/0008-roster-profile.ts';
+import { createContactRepo } from '../../../main/core/archive/repos/contacts.ts';
+import { createOwnStatusRepo } from '../../../main/core/archive/repos/own-status.ts';
+import { createSubscriptionRequestRepo } from '../../../main/core/archive/repos/subscription-requests.ts';
 import { ArchiveBusyError, openArchive } from '../../../main/core/archive/open.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -82,6 +86,46 @@ describe('archive/migrations', () => {
       .map((i) => i.name);
     for (const name of ['message_edits_source', 'message_edits_source_stanza_id'])
       assert.ok(indexes.includes(name), name);
+  });
+
+  it('0008 adds the caps cache, roster version, requests, blocklist and own statuses; contacts keep their rows', () => {
+    const db = new Database(':memory:');
+    const upTo7 = migrations.filter((m) => m.version <= 7);
+    migrate(db, upTo7);
+    db.prepare(
+      `INSERT INTO contacts (account, jid, name, subscription, groups) VALUES ('a@x', 'b@x', 'Bob', 'both', '["Team"]')`,
+    ).run();
+    migrate(db, [...upTo7, migration0008]);
+    assert.equal(db.pragma('user_version', { simple: true }), 8);
+    const tables = db
+      .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
+      .all()
+      .map((t) => t.name);
+    for (const name of ['caps_cache', 'roster_state', 'subscription_requests', 'blocklist', 'own_status'])
+      assert.ok(tables.includes(name), name);
+    const contacts = createContactRepo(db);
+    assert.deepEqual(contacts.get('a@x', 'b@x'), { jid: 'b@x', name: 'Bob', subscription: 'both', groups: ['Team'] });
+    // Nicknames and avatars survive a whole-roster refresh.
+    contacts.setNick('a@x', 'b@x', 'Bobby');
+    contacts.setAvatar('a@x', 'b@x', 'a'.repeat(40));
+    contacts.replaceAll('a@x', [{ jid: 'b@x', name: 'Bob', subscription: 'to', groups: [] }]);
+    assert.deepEqual(contacts.get('a@x', 'b@x'), {
+      jid: 'b@x',
+      name: 'Bob',
+      subscription: 'to',
+      groups: [],
+      nick: 'Bobby',
+      avatar: 'a'.repeat(40),
+    });
+    const requests = createSubscriptionRequestRepo(db);
+    assert.equal(requests.put('a@x', { jid: 'c@x', direction: 'in', nick: 'C', at: 1 }), true);
+    assert.equal(requests.put('a@x', { jid: 'c@x', direction: 'in', at: 2 }), false);
+    assert.deepEqual(requests.list('a@x'), [{ jid: 'c@x', direction: 'in', at: 2 }]);
+    const statuses = createOwnStatusRepo(db);
+    for (let i = 0; i < 15; i++) statuses.use('a@x', 'away', `s${String(i)}`, i);
+    statuses.use('a@x', 'dnd', '', 99);
+    assert.equal(statuses.recent('a@x').length, 10);
+    assert.equal(statuses.recent('a@x')[0]?.status, 's14');
   });
 
   it('is idempotent and refuses an archive from a newer Parley', () => {

@@ -10,6 +10,8 @@ import { migration0004 } from './0004-archive-sync.ts';
 import { migration0005 } from './0005-search.ts';
 import { migration0006 } from './0006-message-features.ts';
 import { migration0007 } from './0007-correction-identity.ts';
+import { migration0008 } from './0008-roster-profile.ts';
+import { migration0009 } from './0009-lean-indexes.ts';
 
 export interface Migration {
   version: number;
@@ -25,6 +27,8 @@ export const migrations: readonly Migration[] = [
   migration0005,
   migration0006,
   migration0007,
+  migration0008,
+  migration0009,
 ];
 
 export function migrate(db: Database, list: readonly Migration[] = migrations): number {

@@ -8,6 +8,10 @@ export interface RosterItem {
   name?: string | undefined;
   subscription: Subscription;
   groups: string[];
+  /** XEP-0172: the nickname the contact published (a display hint; kept across roster refreshes). */
+  nick?: string | undefined;
+  /** XEP-0084/0153: the SHA-1 of the contact's avatar (in the avatar cache). */
+  avatar?: string | undefined;
 }
 
 interface Row {
@@ -15,6 +19,8 @@ interface Row {
   name: string | null;
   subscription: Subscription;
   groups: string;
+  nick: string | null;
+  avatar: string | null;
 }
 
 export type ContactRepo = ReturnType<typeof createContactRepo>;
@@ -35,16 +41,25 @@ export function createContactRepo(db: Db) {
   const remove = db.prepare<[string, string]>('DELETE FROM contacts WHERE account = ? AND jid = ?');
   const clear = db.prepare<[string]>('DELETE FROM contacts WHERE account = ?');
   const list = db.prepare<[string], Row>(
-    'SELECT jid, name, subscription, groups FROM contacts WHERE account = ? ORDER BY jid',
+    'SELECT jid, name, subscription, groups, nick, avatar FROM contacts WHERE account = ? ORDER BY jid',
   );
   const one = db.prepare<[string, string], Row>(
-    'SELECT jid, name, subscription, groups FROM contacts WHERE account = ? AND jid = ?',
+    'SELECT jid, name, subscription, groups, nick, avatar FROM contacts WHERE account = ? AND jid = ?',
   );
+  const setNick = db.prepare<[string | null, string, string]>(
+    'UPDATE contacts SET nick = ? WHERE account = ? AND jid = ?',
+  );
+  const setAvatar = db.prepare<[string | null, string, string]>(
+    'UPDATE contacts SET avatar = ? WHERE account = ? AND jid = ?',
+  );
+  const avatars = db.prepare<[], { avatar: string }>('SELECT DISTINCT avatar FROM contacts WHERE avatar IS NOT NULL');
   const toItem = (r: Row): RosterItem => ({
     jid: r.jid,
     name: r.name ?? undefined,
     subscription: r.subscription,
     groups: parseGroups(r.groups),
+    ...(r.nick !== null ? { nick: r.nick } : {}),
+    ...(r.avatar !== null ? { avatar: r.avatar } : {}),
   });
   const put = (account: string, item: RosterItem) =>
     upsert.run(account, item.jid, item.name ?? null, item.subscription, JSON.stringify(item.groups));
@@ -57,10 +72,23 @@ export function createContactRepo(db: Db) {
     remove(account: string, jid: string): void {
       remove.run(account, jid);
     },
+    /** The whole roster from the server: others go; nicknames and avatars of those kept stay. */
     replaceAll: db.transaction((account: string, items: RosterItem[]) => {
-      clear.run(account);
+      const keep = new Set(items.map((i) => i.jid));
+      for (const row of list.all(account)) if (!keep.has(row.jid)) remove.run(account, row.jid);
       for (const item of items) put(account, item);
     }),
+    /** True when it changed. */
+    setNick(account: string, jid: string, nick: string | undefined): boolean {
+      return setNick.run(nick ?? null, account, jid).changes > 0;
+    },
+    setAvatar(account: string, jid: string, avatar: string | undefined): boolean {
+      return setAvatar.run(avatar ?? null, account, jid).changes > 0;
+    },
+    /** Every avatar hash some contact shows (the avatar cache keeps these). */
+    avatarsInUse(): Set<string> {
+      return new Set(avatars.all().map((r) => r.avatar));
+    },
     list(account: string): RosterItem[] {
       return list.all(account).map(toItem);
     },

@@ -129,8 +129,10 @@ export function createMessageRepo(db: Db) {
   const byMessageId = db.prepare<[string, string, string], Row>(
     `SELECT ${COLUMNS} FROM messages WHERE account = ? AND peer = ? AND message_id = ? ORDER BY id LIMIT 1`,
   );
-  const byOriginId = db.prepare<[string, string, string], Row>(
-    `SELECT ${COLUMNS} FROM messages WHERE account = ? AND peer = ? AND origin_id = ? ORDER BY id LIMIT 1`,
+  const byOriginId = db.prepare<{ account: string; peer: string; ref: string }, Row>(
+    // Our identity index serves it: the sender key is the origin-id whenever there is one.
+    `SELECT ${COLUMNS} FROM messages WHERE account = @account AND peer = @peer AND direction IN ('in', 'out')
+       AND sender_key = @ref AND origin_id = @ref ORDER BY id LIMIT 1`,
   );
   const refOf = db.prepare<[number], { ref: string | null; direction: 'in' | 'out'; peer: string; account: string }>(
     'SELECT COALESCE(origin_id, message_id) AS ref, direction, peer, account FROM messages WHERE id = ?',
@@ -263,7 +265,7 @@ export function createMessageRepo(db: Db) {
      * origin-id: ours are equal), optionally only from one side.
      */
     find(account: string, peer: string, ref: string, direction?: 'in' | 'out'): Message | undefined {
-      const row = byOriginId.get(account, peer, ref) ?? byMessageId.get(account, peer, ref);
+      const row = byOriginId.get({ account, peer, ref }) ?? byMessageId.get(account, peer, ref);
       if (!row || (direction !== undefined && row.direction !== direction)) return undefined;
       return toMessage(row);
     },
