@@ -122,6 +122,8 @@ export function MessageList({
   const topSpacer = useRef<HTMLDivElement>(null);
   const bottomSpacer = useRef<HTMLDivElement>(null);
   const sizeById = useRef(new Map<number, number>());
+  /** Rows whose height changed since they were measured (seen by the ResizeObserver). */
+  const resized = useRef(new Set<number>());
   const elements = useRef(new Map<number, HTMLLIElement>());
   const [range, setRange] = useState<readonly [number, number]>([0, 0]);
   const [, setTick] = useState(0);
@@ -214,7 +216,11 @@ export function MessageList({
     const el = scroller.current;
     if (el === null || messages === undefined) return;
     let from = Infinity;
+    // Only rows not measured yet, or that the ResizeObserver saw change: reading every
+    // rendered row's height on every pass forces layout work that scrolling cannot afford.
+    const dirty = resized.current;
     for (const [id, li] of elements.current) {
+      if (sizeById.current.has(id) && !dirty.has(id)) continue;
       const h = li.offsetHeight;
       if (h === 0 || sizeById.current.get(id) === h) continue;
       sizeById.current.set(id, h);
@@ -223,6 +229,7 @@ export function MessageList({
       layout.sizes[i] = h;
       from = Math.min(from, i);
     }
+    dirty.clear();
     if (from !== Infinity) sumFrom(layout, from);
     const top = topSpacer.current;
     const bottom = bottomSpacer.current;
@@ -284,11 +291,19 @@ export function MessageList({
   const observer = useMemo(
     () =>
       new ResizeObserver((entries) => {
-        const changed = entries.some((e) => {
+        let changed = false;
+        for (const e of entries) {
+          if (e.target === scroller.current) {
+            changed = true;
+            continue;
+          }
           const id = Number((e.target as HTMLElement).dataset['id']);
           const h = (e.target as HTMLElement).offsetHeight;
-          return e.target === scroller.current || (h > 0 && sizeById.current.get(id) !== h);
-        });
+          if (h > 0 && sizeById.current.get(id) !== h) {
+            resized.current.add(id);
+            changed = true;
+          }
+        }
         if (changed) setTick((x) => x + 1);
       }),
     [],
