@@ -4,7 +4,7 @@
  * when there are several, with its unread count), conversations of all accounts merged; a
  * conversation opens, and sends, in its own account. Open conversations are tabs above the pane.
  */
-import { useCallback, useId, useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useMemo, useState, type ReactNode } from 'react';
 import type { AccountState } from '../../preload/contract.ts';
 import { AccountHeader } from '../features/accounts/AccountHeader.tsx';
 import { AccountsDialog } from '../features/accounts/AccountsDialog.tsx';
@@ -15,6 +15,10 @@ import { conversationKey, useConversations } from '../features/chat/useConversat
 import { splitKey, useTabs } from '../features/chat/useTabs.ts';
 import { ContactList } from '../features/roster/ContactList.tsx';
 import { useRosters } from '../features/roster/useRoster.ts';
+import { RosterActions } from '../features/roster-actions/RosterActions.tsx';
+import { SearchPanel } from '../features/search/SearchPanel.tsx';
+import { useI18n } from '../i18n/index.ts';
+import { Icons } from './ui.tsx';
 
 interface Props {
   accounts: readonly AccountState[];
@@ -34,6 +38,22 @@ export function MainView({ accounts, put, onSignIn, onAddAccount, onRemoved }: P
   const { conversations, put: putConversation, patch: patchConversation } = useConversations(accountIds);
   const tabs = useTabs(conversations, accountIds, putConversation, patchConversation);
   const [managing, setManaging] = useState(false);
+  const { t } = useI18n();
+  const [searching, setSearching] = useState(false);
+  const [jump, setJump] = useState<{ key: string; id: number; token: number } | null>(null);
+  // Ctrl+Shift+F (Cmd+Shift+F): search every conversation.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.shiftKey && e.key.toLowerCase() === 'f') {
+        e.preventDefault();
+        setSearching(true);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+    };
+  }, []);
   const selected = tabs.selected === null ? null : splitKey(tabs.selected);
   const selectedAccount = selected === null ? undefined : byId.get(selected.accountId);
   const selectedKey = selected !== null && selectedAccount !== undefined ? tabs.selected : null;
@@ -87,12 +107,43 @@ export function MainView({ accounts, put, onSignIn, onAddAccount, onRemoved }: P
             setManaging(true);
           }}
         />
+        <RosterActions
+          accounts={accounts}
+          contact={selectedKey === null ? undefined : contacts.get(selectedKey)}
+          groups={[...new Set((groups ?? []).flatMap((g) => g.contacts.flatMap((c) => c.groups)))]}
+        />
+        <div className="search-toggle">
+          <button
+            type="button"
+            className={searching ? 'button secondary pressed' : 'button secondary'}
+            aria-pressed={searching}
+            aria-keyshortcuts="Control+Shift+F"
+            onClick={() => {
+              setSearching((s) => !s);
+            }}
+          >
+            <Icons.search />
+            <span>{t.searchToggle}</span>
+          </button>
+        </div>
+        {searching && (
+          <SearchPanel
+            accounts={accounts}
+            contacts={[...contacts.values()]}
+            autoFocus
+            onOpen={(accountId, peer, messageId) => {
+              open(accountId, peer);
+              setJump({ key: conversationKey({ accountId, peer }), id: messageId, token: Date.now() });
+            }}
+          />
+        )}
         <nav className="side-lists">
           <ContactList
             groups={groups}
             accounts={byId}
             headings={shown.length > 1}
             unread={unreadByAccount}
+            conversations={byKey}
             selected={selectedKey}
             onOpen={open}
           />
@@ -136,6 +187,10 @@ export function MainView({ accounts, put, onSignIn, onAddAccount, onRemoved }: P
               onBack={deselect}
               onConversation={putConversation}
               onDraft={onDraft}
+              onClosed={() => {
+                tabs.close(selectedKey);
+              }}
+              jumpRequest={jump?.key === selectedKey ? jump : undefined}
             />
           </div>
         )}

@@ -66,6 +66,7 @@ describe('core against Prosody: one-to-one chat (RFC 6120/6121, XEP-0359)', () =
     );
     const conv = await alice.waitForEvent('conversation.updated', (c) => c.peer === 'bob@localhost');
     assert.equal(conv.name, 'Bob Builder');
+    assert.equal(conv.unread, 1, 'one message, one unread (not counted again from the archive)');
   });
 
   it('sends a message with an origin-id that the peer receives', async () => {

@@ -1241,6 +1241,8 @@ export class Account {
       }
     }
     this.#open(im.peer, now);
+    // Before the insert: a first count from the archive must not include this message (counted below).
+    const reading = this.#readingOf(im.peer);
     const replyToRow = im.replyTo !== undefined ? messages.find(this.id, im.peer, im.replyTo)?.id : undefined;
     const inserted = messages.insert({
       id: placeAt,
@@ -1260,7 +1262,6 @@ export class Account {
     });
     if (!inserted) return undefined; // already stored: shown once
     const stored = replyToRow !== undefined ? (messages.get(inserted.id) ?? inserted) : inserted;
-    const reading = this.#readingOf(im.peer);
     if (placeAt !== undefined) {
       // Older history: neither unread nor the conversation's newest.
     } else if (im.direction === 'in') reading.unread += 1;

@@ -1,14 +1,11 @@
 /**
  * The contacts of several accounts: `roster.list` for each, kept live by
- * `roster.updated`. Per account: online first, then by name.
+ * `roster.updated`. Unsorted: the contact list groups and sorts them (roster-model.ts).
  */
 import { useMemo } from 'react';
 import type { Contact } from '../../../preload/contract.ts';
 import { useClient } from '../../app/core.ts';
 import { useLive } from '../../app/useLive.ts';
-import { useI18n } from '../../i18n/index.ts';
-
-export const isOnline = (c: Pick<Contact, 'show'>): boolean => c.show !== 'offline';
 
 /** While the account is not online, nobody's presence is known: everyone shows offline. */
 function unknownPresence(contact: Contact): Contact {
@@ -31,7 +28,6 @@ type Rosters = ReadonlyMap<string, ReadonlyMap<string, Contact>>;
 
 export function useRosters(sources: readonly RosterSource[]): { groups: RosterGroup[] | undefined; error: unknown } {
   const client = useClient();
-  const { compare } = useI18n();
   const ids = sources.map((s) => s.accountId);
   const { data, error } = useLive<Rosters>(
     `rosters:${ids.join('\n')}`,
@@ -70,10 +66,8 @@ export function useRosters(sources: readonly RosterSource[]): { groups: RosterGr
     const online = new Set(onlineKey.split('\n'));
     return (idsKey === '' ? [] : idsKey.split('\n')).map((accountId) => ({
       accountId,
-      contacts: [...(data.get(accountId)?.values() ?? [])]
-        .map((c) => (online.has(accountId) ? c : unknownPresence(c)))
-        .sort((a, b) => Number(isOnline(b)) - Number(isOnline(a)) || compare(a.name, b.name) || compare(a.jid, b.jid)),
+      contacts: [...(data.get(accountId)?.values() ?? [])].map((c) => (online.has(accountId) ? c : unknownPresence(c))),
     }));
-  }, [data, idsKey, onlineKey, compare]);
+  }, [data, idsKey, onlineKey]);
   return { groups, error };
 }
