@@ -39,6 +39,7 @@ import { useI18n } from '../../i18n/index.ts';
 import { statusText, toneOf } from '../accounts/status.ts';
 import { conversationKey } from '../chat/useConversations.ts';
 import { ContactAvatar } from '../roster-actions/ContactAvatar.tsx';
+import { ContactMenu } from '../roster-actions/ContactMenu.tsx';
 import { splitKey } from '../chat/useTabs.ts';
 import {
   createRosterBuilder,
@@ -604,6 +605,18 @@ const ContactItem = memo(function ContactItem({
   const open = (): void => {
     onOpen(c.accountId, c.jid);
   };
+  // The context menu (right click, the Menu key or Shift+F10): Rename, Remove, Block, View profile, groups.
+  const [menuAt, setMenuAt] = useState<{ x: number; y: number } | null>(null);
+  const onKeyDown = (e: KeyboardEvent<HTMLLIElement>): void => {
+    if (e.target === e.currentTarget && (e.key === 'ContextMenu' || (e.shiftKey && e.key === 'F10'))) {
+      e.preventDefault();
+      e.stopPropagation();
+      const box = e.currentTarget.getBoundingClientRect();
+      setMenuAt({ x: box.left + 24, y: box.top + box.height / 2 });
+      return;
+    }
+    activateOnKey(open)(e);
+  };
   return (
     <li
       data-index={index}
@@ -618,8 +631,37 @@ const ContactItem = memo(function ContactItem({
         if (e.target === e.currentTarget) onFocusRow(row.key);
       }}
       onClick={open}
-      onKeyDown={activateOnKey(open)}
+      onKeyDown={onKeyDown}
+      onContextMenu={(e) => {
+        e.preventDefault();
+        setMenuAt({ x: e.clientX, y: e.clientY });
+      }}
     >
+      {
+        // Always there (its dialogs outlive the menu); its clicks and keys are its own, not the
+        // row's (which opens the conversation).
+        <span
+          className="contact-menu-host"
+          onClick={(e) => {
+            e.stopPropagation();
+          }}
+          onKeyDown={(e) => {
+            e.stopPropagation();
+          }}
+          onContextMenu={(e) => {
+            e.stopPropagation();
+          }}
+        >
+          <ContactMenu
+            contact={c}
+            groups={c.groups}
+            at={menuAt}
+            onDismiss={() => {
+              setMenuAt(null);
+            }}
+          />
+        </span>
+      }
       {c.avatar === undefined ? (
         <Avatar name={c.name} jid={c.jid} show={c.show} />
       ) : (

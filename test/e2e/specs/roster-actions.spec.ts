@@ -129,4 +129,19 @@ test('adds a contact who accepts; accepts theirs; status and profile', async ({ 
   await actions.contactActions('Bob').click();
   for (const name of ['Rename', 'Remove', 'Block', 'View profile']) await expect(actions.menuItem(name)).toBeVisible();
   await page.keyboard.press('Escape');
+
+  // The same menu as a context menu on the contact in the roster: right click, or Shift+F10.
+  await main.contact('Bob').click({ button: 'right' });
+  const menu = page.getByRole('menu', { name: /Bob/u });
+  for (const name of ['Rename', 'Remove', 'Block', 'View profile'])
+    await expect(menu.getByRole('menuitem', { name, exact: true })).toBeVisible();
+  await menu.getByRole('menuitem', { name: 'View profile', exact: true }).click();
+  const again = page.getByRole('dialog', { name: 'Profile of Bob' });
+  await expect(again).toContainText('Bob Builder');
+  await again.getByRole('button', { name: 'Close' }).first().click();
+  await main.contact('Bob').focus();
+  await page.keyboard.press('Shift+F10');
+  await expect(menu.getByRole('menuitem', { name: 'View profile', exact: true })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(menu).toHaveCount(0);
 });
