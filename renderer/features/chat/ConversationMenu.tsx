@@ -85,6 +85,29 @@ export function ConversationMenu({ accountId, peer, name, onDeleted, onError }: 
     }
   };
 
+  const items: readonly { label: string; run: () => void; danger?: boolean }[] = [
+    {
+      label: t.exportText,
+      run: () => {
+        exportAs('text');
+      },
+    },
+    {
+      label: t.exportJson,
+      run: () => {
+        exportAs('json');
+      },
+    },
+    {
+      label: t.deleteHistory,
+      danger: true,
+      run: () => {
+        setOpen(false);
+        setConfirming(true);
+      },
+    },
+  ];
+
   return (
     <div className="conversation-menu">
       <button
@@ -111,40 +134,18 @@ export function ConversationMenu({ accountId, peer, name, onDeleted, onError }: 
           aria-label={t.conversationOptions}
           onKeyDown={onMenuKey}
         >
-          <button
-            type="button"
-            role="menuitem"
-            tabIndex={-1}
-            className="menu-item"
-            onClick={() => {
-              exportAs('text');
-            }}
-          >
-            <span>{t.exportText}</span>
-          </button>
-          <button
-            type="button"
-            role="menuitem"
-            tabIndex={-1}
-            className="menu-item"
-            onClick={() => {
-              exportAs('json');
-            }}
-          >
-            <span>{t.exportJson}</span>
-          </button>
-          <button
-            type="button"
-            role="menuitem"
-            tabIndex={-1}
-            className="menu-item danger"
-            onClick={() => {
-              setOpen(false);
-              setConfirming(true);
-            }}
-          >
-            <span>{t.deleteHistory}</span>
-          </button>
+          {items.map((item) => (
+            <button
+              key={item.label}
+              type="button"
+              role="menuitem"
+              tabIndex={-1}
+              className={item.danger === true ? 'menu-item danger' : 'menu-item'}
+              onClick={item.run}
+            >
+              <span>{item.label}</span>
+            </button>
+          ))}
         </div>
       )}
       {confirming && (
