@@ -7,8 +7,15 @@
  * Scrolling: new messages scroll into view only if the reader was already at
  * the bottom; anything else (an older page prepended, a row above the view
  * measured) keeps the topmost visible message where it was on screen.
- * Scrolling near the top loads older pages. On opening, "New messages" marks
- * the first unread message and the view starts there.
+ * Scrolling near the top loads older pages; near the bottom, newer ones when
+ * the conversation opened at the first of more unread messages than a page
+ * (useMessages.ts). On opening, "New messages" marks the first unread message
+ * and the view starts there.
+ *
+ * The rendered range is kept by message ids, and renewed only when the rows
+ * rendered no longer cover the view with some overscan; rows are measured once
+ * (reads first, then writes), and their place in the list (aria-posinset) is
+ * set on the elements, so that a prepended page re-renders no row.
  *
  * Keyboard: the list is one Tab stop (a message); Up/Down/Home/End move between
  * messages, Tab reaches the focused message's actions.
@@ -32,6 +39,8 @@ import { indexOfId } from './useMessages.ts';
 const NEAR = 48; // px: "at the bottom" tolerance
 const ESTIMATE = 72; // px: a row not measured yet
 const OVERSCAN = 800; // px rendered above and below the view
+/** A new range only once the rendered rows reach less than this beyond the view (fewer renders while scrolling). */
+const MIN_OVERSCAN = 200;
 const GROUP_MS = 5 * 60_000;
 /** How much of a message must be in view for it to count as seen. */
 const SEEN_PX = 40;
@@ -43,6 +52,12 @@ interface Props {
   hasMore: boolean;
   loadingOlder: boolean;
   onLoadOlder: () => void;
+  /** Newer messages are stored than the newest held (opened at the first unread message of many). */
+  hasNewer?: boolean;
+  /** The next newer page, near the bottom while `hasNewer`. */
+  onLoadNewer?: () => void;
+  /** Replace what is held with the newest page ("Jump to the latest message", sending, while `hasNewer`). */
+  onShowLatest?: () => void;
   /** Load older pages until this message is there. */
   onLoadUntil: (id: number) => Promise<boolean>;
   /** Bumped when the user sends: always scroll to the bottom then. */
@@ -98,8 +113,33 @@ function firstAfter(list: readonly Message[], id: number): number {
   return lo;
 }
 
-const sameRange = (a: readonly [number, number], b: readonly [number, number]): boolean =>
-  a[0] === b[0] && a[1] === b[1];
+/** The first message with an id at or above `id`. */
+function firstFrom(list: readonly Message[], id: number): number {
+  return firstAfter(list, id - 1);
+}
+
+/**
+ * The rendered rows, by the ids of the first and last one: an older page prepended shifts every
+ * index, not the rows in view (kept by index, the next render would mount other rows and then
+ * take them down again).
+ */
+type Range = readonly [first: number, last: number] | null;
+
+const sameRange = (a: Range, b: Range): boolean =>
+  a === b || (a !== null && b !== null && a[0] === b[0] && a[1] === b[1]);
+
+/** Indexes [from, to) as a Range of ids. */
+function rangeOfIndexes(list: readonly Message[], from: number, to: number): Range {
+  const a = list[from];
+  const b = list[to - 1];
+  return a === undefined || b === undefined || to <= from ? null : [a.id, b.id];
+}
+
+/** A local calendar day, cheaper to compare than toDateString(). */
+function dayOf(ms: number): number {
+  const d = new Date(ms);
+  return d.getFullYear() * 512 + d.getMonth() * 32 + d.getDate();
+}
 
 export function MessageList({
   peerName,
@@ -107,6 +147,9 @@ export function MessageList({
   hasMore,
   loadingOlder,
   onLoadOlder,
+  hasNewer = false,
+  onLoadNewer,
+  onShowLatest,
   onLoadUntil,
   stickToken,
   unreadAfter,
@@ -125,12 +168,14 @@ export function MessageList({
   /** Rows whose height changed since they were measured (seen by the ResizeObserver). */
   const resized = useRef(new Set<number>());
   const elements = useRef(new Map<number, HTMLLIElement>());
-  const [range, setRange] = useState<readonly [number, number]>([0, 0]);
+  const [range, setRange] = useState<Range>(null);
   const [, setTick] = useState(0);
   const [showLatest, setShowLatest] = useState(false);
   const [activeId, setActiveId] = useState<number | null>(null);
   const [flashId, setFlashId] = useState<number | null>(null);
   const atBottom = useRef(true);
+  /** The newest page was asked for (while newer pages were still to come): the bottom, once it is here. */
+  const wantLatest = useRef(false);
   /** The topmost visible message and its distance below the top of the view. */
   const anchor = useRef<{ id: number; delta: number } | null>(null);
   /** A message to bring into view (the first unread, a quoted one), then maybe focus. */
@@ -140,6 +185,9 @@ export function MessageList({
   const seenReported = useRef(0);
   const passes = useRef(0);
   const olderFor = useRef<number | undefined>(undefined);
+  /** Where the list starts inside the scrolled content (below the "beginning" line), and the view's height: read once layout is done anyway. */
+  const listTopPx = useRef(0);
+  const viewPx = useRef(0);
 
   const list = useMemo(() => messages ?? [], [messages]);
   const n = list.length;
@@ -161,17 +209,43 @@ export function MessageList({
 
   const unreadIndex = unreadAfter === null ? -1 : firstAfter(list, unreadAfter);
   const unreadId = unreadIndex >= 0 ? list[unreadIndex]?.id : undefined;
-  const start = Math.min(range[0], n);
-  const end = Math.min(Math.max(range[1], start), n);
+  /** Rows [from, to) covering the view whose top is `top` px into the list, with the overscan. */
+  const rowsFor = (top: number, height: number): readonly [number, number] => {
+    const from = rowAt(layout.offsets, n, top - OVERSCAN);
+    const to = Math.min(n, rowAt(layout.offsets, n, top + height + OVERSCAN) + 1);
+    return [from, Math.max(from, to)];
+  };
+  let start: number;
+  let end: number;
+  if (range !== null) {
+    start = firstFrom(list, range[0]);
+    end = Math.max(start, firstAfter(list, range[1]));
+  } else if (n > 0 && viewPx.current > 0 && !started.current) {
+    // Opening: the rows the view will start on (by estimate), not a first pass with none.
+    const total = layout.offsets[n] ?? 0;
+    const at = unreadIndex >= 0 && unreadId !== undefined ? (layout.offsets[unreadIndex] ?? 0) : total;
+    [start, end] = rowsFor(Math.max(0, Math.min(at, total) - viewPx.current), viewPx.current);
+  } else {
+    start = 0;
+    end = 0;
+  }
 
   /** Where the list starts inside the scrolled content (below the "beginning" line). */
-  const listTop = (): number => topSpacer.current?.offsetTop ?? 0;
+  const listTop = (): number => listTopPx.current;
 
-  const rangeFor = (el: HTMLDivElement): readonly [number, number] => {
+  const current: Range = rangeOfIndexes(list, start, end);
+  /** The rows to render for the view: the current ones while they cover it with some overscan left. */
+  const rangeFor = (el: HTMLDivElement): Range => {
     const top = el.scrollTop - listTop();
-    const from = rowAt(layout.offsets, n, top - OVERSCAN);
-    const to = Math.min(n, rowAt(layout.offsets, n, top + el.clientHeight + OVERSCAN) + 1);
-    return [from, Math.max(from, to)];
+    const covered =
+      current !== null &&
+      (start === 0 || (layout.offsets[start] ?? 0) <= top - MIN_OVERSCAN) &&
+      (end === n || (layout.offsets[end] ?? 0) >= top + el.clientHeight + MIN_OVERSCAN) &&
+      // Not far more than needed either (a jump, or the rows measured much smaller than estimated).
+      (layout.offsets[end] ?? 0) - (layout.offsets[start] ?? 0) <= el.clientHeight + 4 * OVERSCAN;
+    if (covered) return current;
+    const [from, to] = rowsFor(top, el.clientHeight);
+    return rangeOfIndexes(list, from, to);
   };
 
   const record = (el: HTMLDivElement): void => {
@@ -199,37 +273,76 @@ export function MessageList({
     onLoadOlder();
   };
 
+  /** Near the bottom of what is held while newer pages are still to come: the next one (useMessages asks once per newest message). */
+  const maybeLoadNewer = (el: HTMLDivElement): void => {
+    if (!hasNewer || onLoadNewer === undefined) return;
+    if (el.scrollHeight - el.scrollTop - el.clientHeight >= Math.max(el.clientHeight, 400)) return;
+    onLoadNewer();
+  };
+
+  /** At the bottom of the conversation: of what is held, and nothing newer to come. */
+  const isAtBottom = (el: HTMLDivElement): boolean =>
+    !hasNewer && el.scrollHeight - el.scrollTop - el.clientHeight < NEAR;
+
   const onScroll = (): void => {
     const el = scroller.current;
     if (el === null) return;
-    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR;
+    atBottom.current = isAtBottom(el);
     setShowLatest(!atBottom.current);
     record(el);
     const next = rangeFor(el);
-    if (!sameRange(next, [start, end])) setRange(next);
+    if (!sameRange(next, current)) setRange(next);
     maybeLoadOlder(el);
+    maybeLoadNewer(el);
+  };
+
+  /** To the newest message: at once, or once the newest page is here. */
+  const toLatest = (): void => {
+    if (hasNewer) {
+      wantLatest.current = true;
+      onShowLatest?.();
+    } else atBottom.current = true;
+    setShowLatest(false);
+    setTick((x) => x + 1);
   };
 
   // After every render: measure what is rendered, size the spacers, put the scroll
   // position where it belongs, and render another range if the view needs one.
   useLayoutEffect(() => {
     const el = scroller.current;
-    if (el === null || messages === undefined) return;
+    if (el === null) return;
+    if (messages === undefined) {
+      viewPx.current = el.clientHeight; // for the first rows' range, once the messages come
+      return;
+    }
     let from = Infinity;
     // Only rows not measured yet, or that the ResizeObserver saw change: reading every
     // rendered row's height on every pass forces layout work that scrolling cannot afford.
+    // All the reads first (one layout), then the writes.
     const dirty = resized.current;
+    const setSize = hasMore ? '-1' : String(n);
     for (const [id, li] of elements.current) {
+      const i = indexOfId(list, id);
+      // Place in the list for assistive technology, set here: as a prop, every row would
+      // render again whenever an older page shifts the positions.
+      const position = String(i + 1);
+      if (i !== -1 && li.getAttribute('aria-posinset') !== position) li.setAttribute('aria-posinset', position);
+      if (li.getAttribute('aria-setsize') !== setSize) li.setAttribute('aria-setsize', setSize);
       if (sizeById.current.has(id) && !dirty.has(id)) continue;
       const h = li.offsetHeight;
       if (h === 0 || sizeById.current.get(id) === h) continue;
       sizeById.current.set(id, h);
-      const i = indexOfId(list, id);
       if (i === -1) continue;
       layout.sizes[i] = h;
       from = Math.min(from, i);
     }
     dirty.clear();
+    if (wantLatest.current && !hasNewer) {
+      wantLatest.current = false;
+      atBottom.current = true;
+    }
+    listTopPx.current = topSpacer.current?.offsetTop ?? 0;
+    viewPx.current = el.clientHeight;
     if (from !== Infinity) sumFrom(layout, from);
     const top = topSpacer.current;
     const bottom = bottomSpacer.current;
@@ -247,7 +360,7 @@ export function MessageList({
       // A quarter of the view above it, for context.
       const want = base + (layout.offsets[targetIndex] ?? 0) - Math.min(el.clientHeight / 4, 120);
       el.scrollTop = want;
-      atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR;
+      atBottom.current = isAtBottom(el);
       anchor.current = { id: target.id, delta: (layout.offsets[targetIndex] ?? 0) - (el.scrollTop - base) };
       if (target.focus) focusRequest.current = target.id;
       jump.current = null;
@@ -262,7 +375,7 @@ export function MessageList({
     }
 
     const next = rangeFor(el);
-    if (!sameRange(next, [start, end]) && passes.current < 20) {
+    if (!sameRange(next, current) && passes.current < 20) {
       passes.current += 1;
       setRange(next); // renders again before the paint
       return;
@@ -277,14 +390,15 @@ export function MessageList({
     }
     record(el);
     maybeLoadOlder(el);
+    maybeLoadNewer(el);
   });
 
   // Sending scrolls to the bottom.
+  const toLatestRef = useRef(toLatest);
+  toLatestRef.current = toLatest;
   useLayoutEffect(() => {
     if (stickToken === 0) return;
-    atBottom.current = true;
-    setShowLatest(false);
-    setTick((x) => x + 1);
+    toLatestRef.current();
   }, [stickToken]);
 
   // Rows and the view change size without a render (a narrower window, a font loaded).
@@ -294,7 +408,8 @@ export function MessageList({
         let changed = false;
         for (const e of entries) {
           if (e.target === scroller.current) {
-            changed = true;
+            // Its first report (on observing) or a size the last pass already saw needs no pass.
+            if (scroller.current.clientHeight !== viewPx.current) changed = true;
             continue;
           }
           const id = Number((e.target as HTMLElement).dataset['id']);
@@ -406,13 +521,14 @@ export function MessageList({
   };
 
   const rows: ReactNode[] = [];
+  let prevDay = start > 0 ? dayOf(list[start - 1]?.timestamp ?? 0) : NaN;
   for (let i = start; i < end; i++) {
     const m = list[i];
     if (m === undefined) continue;
     const prev = list[i - 1];
-    const sameDay =
-      prev !== undefined && new Date(prev.timestamp).toDateString() === new Date(m.timestamp).toDateString();
-    const dayLabel = sameDay ? null : day(m.timestamp);
+    const thisDay = dayOf(m.timestamp);
+    const dayLabel = prev !== undefined && thisDay === prevDay ? null : day(m.timestamp);
+    prevDay = thisDay;
     rows.push(
       <MessageItem
         key={m.id}
@@ -425,8 +541,6 @@ export function MessageList({
         tabbable={i === tabIndexRow}
         flash={m.id === flashId}
         retrying={retrying.has(m.id)}
-        position={i + 1}
-        setSize={hasMore ? -1 : n}
         actions={allActions}
         register={register}
         onFocusItem={onFocusItem}
@@ -466,11 +580,7 @@ export function MessageList({
           className="icon-button jump-latest"
           aria-label={t.jumpToLatest}
           title={t.jumpToLatest}
-          onClick={() => {
-            atBottom.current = true;
-            setShowLatest(false);
-            setTick((x) => x + 1);
-          }}
+          onClick={toLatest}
         >
           <Icons.arrowDown />
         </button>

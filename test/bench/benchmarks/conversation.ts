@@ -25,11 +25,15 @@
  *    scheduled renders, pages landing). Notes give both lists' figures and the check "no frame
  *    over 50 ms" (no frame's work over 50 ms, and no long-animation-frame entry from the browser).
  *
+ * Both are also measured as the renderer main thread's CPU time, from a Chrome trace of the
+ * cold open and of the scroll (the thread time of each task: other work on a shared machine
+ * does not count), as notes next to the wall-clock figures.
+ *
  * The benchmark fails (no figure) if a list does not show the newest message after opening,
  * or does not get the requested number of messages back (stuck, or too slow).
  */
 import * as esbuild from 'esbuild';
-import { chromium, type Browser } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -57,6 +61,73 @@ interface RoundResult {
   cold: OpenTiming;
   warm: number;
   scroll: ScrollResult;
+  /** By CPU time (trace): the cold open, and each frame while scrolling up (ms). */
+  cpu: { open: number; frames: number[] };
+}
+
+// --- CPU time from a Chrome trace --------------------------------------------------------
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  pid: number;
+  tid: number;
+}
+
+/** `run` under a Chrome trace of the page: its tasks, with their thread time, and its performance marks. */
+async function underTrace<T>(browser: Browser, page: Page, run: () => Promise<T>): Promise<[T, TraceEvent[]]> {
+  await browser.startTracing(page, { categories: ['disabled-by-default-devtools.timeline', 'blink.user_timing'] });
+  let result: T;
+  try {
+    result = await run();
+  } catch (error) {
+    await browser.stopTracing().catch(() => undefined);
+    throw error;
+  }
+  const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents?: TraceEvent[] };
+  return [result, trace.traceEvents ?? []];
+}
+
+/** The marks with these names (on the page's main thread), in order, and that thread's top-level tasks as [start, end, CPU µs]. */
+function onMainThread(events: readonly TraceEvent[], names: readonly string[]) {
+  const marks = events
+    .filter((e) => names.includes(e.name) && ['I', 'R', 'n'].includes(e.ph))
+    .sort((a, b) => a.ts - b.ts);
+  const thread = marks[0];
+  if (thread === undefined) throw new Error(`the trace has no ${names.join(' or ')} mark`);
+  const tasks = events
+    .filter((e) => e.name === 'RunTask' && e.ph === 'X' && e.pid === thread.pid && e.tid === thread.tid)
+    .map((e) => [e.ts, e.ts + (e.dur ?? 0), e.tdur ?? e.dur ?? 0] as const)
+    .sort((a, b) => a[0] - b[0]);
+  return { marks, tasks };
+}
+
+/** CPU ms of the tasks from the one that handed the page over to the one that saw it painted. */
+function openCpu(events: readonly TraceEvent[]): number {
+  const { marks, tasks } = onMainThread(events, ['conversation-handover', 'conversation-painted']);
+  const from = marks.find((m) => m.name === 'conversation-handover')?.ts;
+  const to = marks.findLast((m) => m.name === 'conversation-painted')?.ts;
+  if (from === undefined || to === undefined) throw new Error('the trace lacks the open marks');
+  return tasks.filter(([start, end]) => end >= from && start <= to).reduce((n, [, , cpu]) => n + cpu, 0) / 1000;
+}
+
+/** CPU ms of each frame: the tasks after one frame's mark (the task after its paint) up to the next one's. */
+function framesCpu(events: readonly TraceEvent[]): number[] {
+  const { marks, tasks } = onMainThread(events, ['conversation-frame']);
+  const out: number[] = [];
+  let t = 0;
+  for (let i = 1; i < marks.length; i++) {
+    const from = marks[i - 1]?.ts ?? 0;
+    const to = marks[i]?.ts ?? 0;
+    while (t < tasks.length && (tasks[t]?.[0] ?? 0) <= from) t++;
+    let cpu = 0;
+    for (let k = t; k < tasks.length && (tasks[k]?.[0] ?? Infinity) <= to; k++) cpu += tasks[k]?.[2] ?? 0;
+    out.push(cpu / 1000);
+  }
+  return out;
 }
 
 const PAGE_CSS = `
@@ -114,7 +185,9 @@ async function oneList(
     await page.goto(url);
     const mix = await page.evaluate((n) => window.conversationBench.prepare(n, 5), settings.messages);
     await page.evaluate((k) => window.conversationBench.mount(k), kind);
-    const cold = await page.evaluate(() => window.conversationBench.open());
+    const [cold, openEvents] = await underTrace(browser, page, () =>
+      page.evaluate(() => window.conversationBench.open()),
+    );
     const warm: number[] = [];
     for (let i = 0; i < settings.warm; i++) {
       ctx.signal.throwIfAborted();
@@ -123,12 +196,15 @@ async function oneList(
     }
     if (errors.length > 0) throw failed();
     ctx.signal.throwIfAborted();
-    const scroll = await page.evaluate((s) => window.conversationBench.scrollBack(s.back, s.step, s.limitMs), settings);
+    const [scroll, scrollEvents] = await underTrace(browser, page, () =>
+      page.evaluate((s) => window.conversationBench.scrollBack(s.back, s.step, s.limitMs), settings),
+    );
     if (errors.length > 0) throw failed();
     await page.evaluate(() => {
       window.conversationBench.unmount();
     });
-    return { mix, cold, warm: warm.length > 0 ? median(warm) : cold.work, scroll };
+    const cpu = { open: openCpu(openEvents), frames: framesCpu(scrollEvents) };
+    return { mix, cold, warm: warm.length > 0 ? median(warm) : cold.work, scroll, cpu };
   } finally {
     await context.close();
   }
@@ -212,6 +288,11 @@ async function measureWith(ctx: BenchContext, cleanup: Cleanup): Promise<BenchRe
   line('scrolling up, median frame', (r) => r.scroll.medianWork);
   line('longest time between frames scrolling up', (r) => r.scroll.maxInterval);
   line('scrolling up, wall time', (r) => r.scroll.duration);
+  const sorted = (r: RoundResult): number[] => [...r.cpu.frames].sort((x, y) => x - y);
+  line('open, CPU time (trace)', (r) => r.cpu.open);
+  line('longest frame scrolling up, CPU time (trace)', (r) => sorted(r).at(-1) ?? 0);
+  line('scrolling up, 95th percentile frame, CPU time', (r) => sorted(r)[Math.floor(r.cpu.frames.length * 0.95)] ?? 0);
+  line('scrolling up, median frame, CPU time', (r) => sorted(r)[Math.floor(r.cpu.frames.length / 2)] ?? 0);
   ctx.note(
     `machine: ${String(os.availableParallelism())} CPUs, load average ${load.toFixed(1)} before the run, ${(os.loadavg()[0] ?? 0).toFixed(1)} after ` +
       '(Chromium runs its renderer, compositor and raster on the same CPUs: on a busy machine the frames are noisy)',
@@ -232,6 +313,12 @@ async function measureWith(ctx: BenchContext, cleanup: Cleanup): Promise<BenchRe
           `${String(long)} long-animation-frame entries, longest ${ms(longestLoaf)})`;
   };
   ctx.note(`no frame over 50 ms scrolling up: ${verdict(p, 'Parley')}; ${verdict(b, 'bare')}`);
+  const cpuVerdict = (list: RoundResult[], who: string): string => {
+    const frames = list.flatMap((r) => r.cpu.frames);
+    const over = frames.filter((f) => f > 50).length;
+    return `${who} ${over === 0 ? 'yes' : `NO (${String(over)} over)`} (longest ${ms(Math.max(0, ...frames))} of ${String(frames.length)} frames)`;
+  };
+  ctx.note(`no frame over 50 ms scrolling up, by CPU time: ${cpuVerdict(p, 'Parley')}; ${cpuVerdict(b, 'bare')}`);
   const openOver = p.filter((r) => r.cold.work > 50).length;
   if (openOver > 0)
     ctx.note(
