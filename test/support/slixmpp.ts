@@ -13,7 +13,7 @@ export interface SlixmppPeer {
   lines: string[];
   /** The first line (from the start) that matches. */
   waitForLine(predicate: (line: string) => boolean, timeoutMs?: number): Promise<string>;
-  /** One command for the peer (see slixmpp_peer.py: SEND, CORRECT, RETRACT, REACT, REPLY, STATE, DISPLAYED, RAW). */
+  /** One command for the peer (see slixmpp_peer.py: SEND, CORRECT, RETRACT, REACT, REPLY, STATE, DISPLAYED, RAW; files: SENDFILE, ACCEPT, HUGEOFFER). */
   send(command: string): void;
   stop(): void;
 }
