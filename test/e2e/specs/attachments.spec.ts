@@ -1,0 +1,204 @@
+/**
+ * HTTP upload links (issue 6), end to end: another client shares a file it uploaded to
+ * Prosody's mod_http_file_share (over https, the run's CA) with an XEP-0066 link; Parley shows
+ * a file bubble (nothing fetched yet), and "Download" saves it, with a progressbar, into the
+ * downloads folder.
+ */
+import { expect, test } from '@playwright/test';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { xml } from '@xmpp/client';
+import { startUploadServer } from '../../support/server.ts';
+import { startPeer, type Peer } from '../../support/peer.ts';
+import { hostKind, hostMissing, launchParley, type ParleyApp, skipWhereHostMissing } from '../host.ts';
+import { LoginPage } from '../pages/login-page.ts';
+import { MainPage } from '../pages/main-page.ts';
+
+const shots = path.resolve('test-results/screens');
+const NS_UPLOAD = 'urn:xmpp:http:upload:0';
+
+test.describe.configure({ mode: 'serial' });
+
+interface World {
+  server: Awaited<ReturnType<typeof startUploadServer>>;
+  bob: Peer;
+  dataDir: string;
+}
+let world: World | undefined;
+let app: ParleyApp | undefined;
+
+function need(): World {
+  if (!world) throw new Error('the test server did not start');
+  return world;
+}
+
+/** Bob's client uploads `bytes` as `name` (XEP-0363: a slot, then an https PUT) and returns the link. */
+async function upload(world: World, name: string, bytes: Buffer): Promise<string> {
+  const id = `slot-${randomBytes(4).toString('hex')}`;
+  const answer = world.bob.waitFor((s) => s.is('iq') && s.attrs['id'] === id, 10_000);
+  await world.bob.send(
+    xml(
+      'iq',
+      { type: 'get', to: world.server.uploadJid, id },
+      xml('request', { xmlns: NS_UPLOAD, filename: name, size: String(bytes.length), 'content-type': 'text/plain' }),
+    ),
+  );
+  const slot = (await answer).getChild('slot', NS_UPLOAD);
+  const put = slot?.getChild('put');
+  const get = slot?.getChild('get')?.attrs['url'] as string | undefined;
+  if (!put || !get) throw new Error('no upload slot');
+  const headers: Record<string, string> = { 'content-length': String(bytes.length), 'content-type': 'text/plain' };
+  for (const h of put.getChildren('header')) headers[h.attrs['name'] as string] = h.text();
+  await new Promise<void>((resolve, reject) => {
+    const req = https.request(put.attrs['url'] as string, { method: 'PUT', headers }, (res) => {
+      res.resume();
+      if (res.statusCode === 201 || res.statusCode === 200) resolve();
+      else reject(new Error(`upload refused: HTTP ${String(res.statusCode)}`));
+    });
+    req.once('error', reject);
+    req.end(bytes);
+  });
+  return get;
+}
+
+test.beforeAll(async ({}, testInfo) => {
+  if (hostMissing(testInfo.project.name) !== undefined) return;
+  const server = await startUploadServer({
+    users: [
+      { username: 'alice', password: 'alice-e2e-pw', name: 'Alice' },
+      { username: 'bob', password: 'bob-e2e-pw', name: 'Bob' },
+    ],
+    sharedGroup: 'Friends',
+  });
+  const bob = await startPeer(server, 'bob', 'bob-e2e-pw');
+  world = { server, bob, dataDir: await mkdtemp(path.join(os.tmpdir(), 'parley-e2e-')) };
+});
+
+test.beforeEach(({}, testInfo) => {
+  skipWhereHostMissing(testInfo);
+});
+
+test.afterAll(async () => {
+  await app?.stop();
+  if (!world) return;
+  await world.bob.stop();
+  await world.server.stop();
+  await rm(world.dataDir, { recursive: true, force: true });
+});
+
+test('a shared file shows as a file bubble and downloads on click, with progress', async ({ browser }, testInfo) => {
+  const w = need();
+  app = await launchParley(hostKind(testInfo.project.name), w.dataDir, browser);
+  const { page } = app;
+  await new LoginPage(page).signInAs('alice@localhost', 'alice-e2e-pw', w.server.server);
+  const main = new MainPage(page);
+  await expect(main.contact('Bob')).toBeVisible();
+
+  const bytes = randomBytes(200 * 1024);
+  const url = await upload(w, 'meeting notes.txt', bytes);
+  await w.bob.send(
+    xml(
+      'message',
+      { type: 'chat', to: 'alice@localhost', id: 'share-1' },
+      xml('body', {}, url),
+      xml('x', { xmlns: 'jabber:x:oob' }, xml('url', {}, url)),
+    ),
+  );
+  await main.conversation('Bob').click();
+  const file = main.messages.getByRole('group', { name: 'File meeting notes.txt' });
+  await expect(file).toBeVisible();
+  await expect(file).toContainText('meeting notes.txt');
+  // The link is not shown as text, and nothing was fetched before the click.
+  await expect(main.messages).not.toContainText(url);
+  await page.screenshot({ path: path.join(shots, 'attachment-before.png') });
+
+  await file.getByRole('button', { name: 'Download' }).click();
+  await expect(file).toContainText('Saved as meeting notes.txt');
+  await expect(file).toContainText(/204\.8\s?kB/u); // the size, once the core knows it
+  const saved = await readFile(path.join(w.dataDir, 'downloads', 'meeting notes.txt'));
+  expect(createHash('sha256').update(saved).digest('hex')).toBe(createHash('sha256').update(bytes).digest('hex'));
+  await page.screenshot({ path: path.join(shots, 'attachment-saved.png') });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: path.join(shots, 'attachment-saved-dark.png') });
+  await page.emulateMedia({ colorScheme: 'light' });
+});
+
+test('a large file asks first; a download in progress has a progressbar and Cancel', async () => {
+  if (!app) throw new Error('app not started');
+  const w = need();
+  const { page } = app;
+  const main = new MainPage(page);
+  // A server that announces a size, sends a little, then waits (/huge: 3 GiB; else 64 MiB).
+  const stall = https.createServer(
+    {
+      cert: await readFile(path.join(w.server.dir, 'server.pem')),
+      key: await readFile(path.join(w.server.dir, 'server.key')),
+    },
+    (req, res) => {
+      const size = req.url?.startsWith('/huge/') ? 3 * 1024 ** 3 : 64 * 1024 * 1024;
+      res.writeHead(200, { 'content-length': String(size), 'content-type': 'application/octet-stream' });
+      if (req.method === 'HEAD') res.end();
+      else res.write(randomBytes(64 * 1024));
+    },
+  );
+  await new Promise<void>((resolve) => stall.listen(0, '127.0.0.1', resolve));
+  try {
+    const base = `https://127.0.0.1:${String((stall.address() as AddressInfo).port)}`;
+    for (const [id, link] of [
+      ['share-2', `${base}/huge/disk image.iso`],
+      ['share-3', `${base}/slow/video.mp4`],
+    ] as const) {
+      await w.bob.send(
+        xml(
+          'message',
+          { type: 'chat', to: 'alice@localhost', id },
+          xml('body', {}, link),
+          xml('x', { xmlns: 'jabber:x:oob' }, xml('url', {}, link)),
+        ),
+      );
+    }
+    const huge = main.messages.getByRole('group', { name: 'File disk image.iso' });
+    await huge.getByRole('button', { name: 'Download' }).click();
+    await expect(huge).toContainText('This file is 3.2 GB. Download it?');
+    await page.screenshot({ path: path.join(shots, 'attachment-confirm.png') });
+    await huge.getByRole('button', { name: 'Cancel' }).click();
+    await expect(huge.getByRole('button', { name: 'Download' })).toBeVisible();
+
+    const slow = main.messages.getByRole('group', { name: 'File video.mp4' });
+    await slow.getByRole('button', { name: 'Download' }).click();
+    const bar = slow.getByRole('progressbar', { name: 'Downloading video.mp4' });
+    await expect(bar).toBeVisible();
+    await expect(slow).toContainText(/67(\.1)?\s?MB/u);
+    await page.screenshot({ path: path.join(shots, 'attachment-progress.png') });
+    await slow.getByRole('button', { name: 'Cancel' }).click();
+    await expect(slow).toContainText('Download cancelled.');
+    await expect(bar).toBeHidden();
+  } finally {
+    stall.closeAllConnections();
+    await new Promise<void>((resolve) => {
+      stall.close(() => {
+        resolve();
+      });
+    });
+  }
+});
+
+test('the file bubble in Chinese', async () => {
+  if (!app) throw new Error('app not started');
+  const { page } = app;
+  await page.goto(new URL('/?lang=zh-CN', page.url()).href);
+  const messages = page.getByRole('list', { name: '消息' });
+  await page.getByRole('tablist').getByRole('tab', { name: 'Bob' }).click();
+  const file = messages.getByRole('group', { name: '文件 meeting notes.txt' });
+  await expect(file).toBeVisible();
+  await file.getByRole('button', { name: '下载' }).click();
+  await expect(file).toContainText('已保存为 meeting notes (1).txt');
+  await page.screenshot({ path: path.join(shots, 'attachment-zh-CN.png') });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: path.join(shots, 'attachment-zh-CN-dark.png') });
+  await page.emulateMedia({ colorScheme: 'light' });
+});
