@@ -38,6 +38,8 @@ export const THEME_FOREGROUND: Readonly<Record<Theme, string>> = { light: '#ffff
 // --- SHA-1 (RFC 3174), for short strings ---------------------------------------------
 
 export function sha1(message: Uint8Array): Uint8Array {
+  // Written for the first calls, still interpreted while a roster's first avatars paint: no
+  // closures or DataView calls in the loops.
   const bitLength = message.length * 8;
   const padded = new Uint8Array((((message.length + 8) >> 6) + 1) * 64);
   padded.set(message);
@@ -51,12 +53,15 @@ export function sha1(message: Uint8Array): Uint8Array {
   let h2 = 0x98badcfe;
   let h3 = 0x10325476;
   let h4 = 0xc3d2e1f0;
-  const w = new Uint32Array(80);
-  const rotl = (x: number, n: number) => (x << n) | (x >>> (32 - n));
+  const w = new Int32Array(80);
   for (let offset = 0; offset < padded.length; offset += 64) {
-    for (let i = 0; i < 16; i++) w[i] = view.getUint32(offset + i * 4, false);
-    for (let i = 16; i < 80; i++)
-      w[i] = rotl((w[i - 3] ?? 0) ^ (w[i - 8] ?? 0) ^ (w[i - 14] ?? 0) ^ (w[i - 16] ?? 0), 1);
+    for (let i = 0, j = offset; i < 16; i++, j += 4)
+      w[i] =
+        ((padded[j] ?? 0) << 24) | ((padded[j + 1] ?? 0) << 16) | ((padded[j + 2] ?? 0) << 8) | (padded[j + 3] ?? 0);
+    for (let i = 16; i < 80; i++) {
+      const x = (w[i - 3] ?? 0) ^ (w[i - 8] ?? 0) ^ (w[i - 14] ?? 0) ^ (w[i - 16] ?? 0);
+      w[i] = (x << 1) | (x >>> 31);
+    }
     let a = h0;
     let b = h1;
     let c = h2;
@@ -78,10 +83,10 @@ export function sha1(message: Uint8Array): Uint8Array {
         f = b ^ c ^ d;
         k = 0xca62c1d6;
       }
-      const t = (rotl(a, 5) + f + e + k + (w[i] ?? 0)) | 0;
+      const t = (((a << 5) | (a >>> 27)) + f + e + k + (w[i] ?? 0)) | 0;
       e = d;
       d = c;
-      c = rotl(b, 30);
+      c = (b << 30) | (b >>> 2);
       b = a;
       a = t;
     }
@@ -93,9 +98,11 @@ export function sha1(message: Uint8Array): Uint8Array {
   }
   const out = new Uint8Array(20);
   const outView = new DataView(out.buffer);
-  [h0, h1, h2, h3, h4].forEach((h, i) => {
-    outView.setUint32(i * 4, h >>> 0, false);
-  });
+  outView.setUint32(0, h0 >>> 0, false);
+  outView.setUint32(4, h1 >>> 0, false);
+  outView.setUint32(8, h2 >>> 0, false);
+  outView.setUint32(12, h3 >>> 0, false);
+  outView.setUint32(16, h4 >>> 0, false);
   return out;
 }
 
@@ -243,7 +250,12 @@ const INVISIBLE = /[\p{Cc}\u061c\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufe
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
+const ASCII_ALNUM = /^[A-Za-z0-9][ -~]?$/u;
+
 function firstShowable(word: string): string | undefined {
+  // Most names start with an ASCII letter or digit followed by printable ASCII: that character
+  // is the whole first grapheme, without the (slow to warm up) segmenter.
+  if (ASCII_ALNUM.test(word.slice(0, 2))) return word[0];
   for (const { segment } of segmenter.segment(word)) if (SHOWABLE.test(segment)) return segment;
   return undefined;
 }

@@ -1,13 +1,15 @@
 /**
  * The roster issue against a real Prosody, with two Parley cores (alice, bob) and a plain
  * @xmpp/client peer (carol): roster add/rename/groups/remove (RFC 6121), subscriptions from
- * each side, own presence, vCards (XEP-0054), avatars (XEP-0084 + XEP-0153), blocking
- * (XEP-0191), roster versioning (XEP-0237), verified caps (XEP-0115) and what Parley answers
- * (XEP-0030 disco#info, XEP-0092, XEP-0202, XEP-0012, XEP-0199).
+ * each side, own presence (restored after a restart; Invisible as "appear offline"), vCards
+ * (XEP-0054), avatars (XEP-0084 + XEP-0153), blocking (XEP-0191), roster versioning
+ * (XEP-0237), verified caps (XEP-0115) and what Parley answers (XEP-0030 disco#info, XEP-0092,
+ * XEP-0202, XEP-0012, XEP-0199).
  *
- * Directory search (XEP-0055) and gateways (XEP-0100) have no Prosody module in Debian: their
- * protocol is covered by stanza fixtures in test/unit/xmpp/{directory,gateways}.test.ts; here
- * only the core's "nothing on this server" answers are checked.
+ * Directory search (XEP-0055), gateways (XEP-0100) and the invisible command (XEP-0186) have
+ * no Prosody 0.12 module in Debian: their protocol is covered by stanza fixtures in
+ * test/unit/xmpp/{directory,gateways,invisible}.test.ts; here only what the core does on a
+ * server without them is checked.
  */
 import assert from 'node:assert/strict';
 import { deflateSync, crc32 } from 'node:zlib';
@@ -203,6 +205,38 @@ describe('roster, subscriptions, presence and profiles (RFC 6121, XEP-0237/0115/
     assert.equal((await bob.core.handlers['presence.get']({ accountId: B })).auto, undefined);
   });
 
+  it('Invisible on Prosody 0.12 (no XEP-0186): appears offline to contacts while messages still flow', async () => {
+    // The server offers no XEP-0186 command: Invisible can only be "appear offline".
+    const answer = await iq(carol, 'localhost', xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' }));
+    const query = answer.getChild('query', 'http://jabber.org/protocol/disco#info');
+    const info = query ? parseDiscoInfo(query) : undefined;
+    assert.ok(info, answer.toString());
+    assert.ok(!info.features.some((f) => f.startsWith('urn:xmpp:invisible:')), 'Prosody 0.12 has no XEP-0186');
+    await contactIn(alice, A, B, (c) => c.show === 'available');
+
+    const gone = contactNext(alice, A, B, (c) => c.show === 'offline');
+    const own = await bob.core.handlers['presence.set']({ accountId: B, show: 'offline' });
+    assert.equal(own.show, 'offline');
+    assert.equal(own.invisibility, 'appear-offline');
+    await gone;
+    assert.equal((await bob.core.handlers['app.snapshot']({})).accounts.find((a) => a.id === B)?.status, 'online');
+
+    // Still signed in: Bob writes to Carol, and her answer to his device reaches him.
+    await bob.core.handlers['message.send']({ accountId: B, to: C, body: 'writing while invisible' });
+    const got = await carol.waitFor((m) => m.is('message') && m.getChildText('body') === 'writing while invisible');
+    const from = String(got.attrs['from']);
+    assert.ok(from.startsWith(`${B}/`), `from Bob's resource: ${from}`);
+    const reply = bob.waitForNext('message.added', (m) => m.peer === C && m.body === 'seen it');
+    await carol.sendChat(from, 'seen it', 'invisible-reply-1');
+    await reply;
+    // Alice saw no presence from him meanwhile.
+    assert.equal((await contactOf(alice, A, B))?.show, 'offline');
+
+    const back = contactNext(alice, A, B, (c) => c.show === 'available');
+    await bob.core.handlers['presence.set']({ accountId: B, show: 'available' });
+    await back;
+  });
+
   it('renames a contact, copies and moves it between groups, renames a group', async () => {
     await alice.core.handlers['roster.update']({ accountId: A, jid: B, name: 'Bobby' });
     await contactIn(alice, A, B, (c) => c.name === 'Bobby' && c.groups.join() === 'Friends');
@@ -385,7 +419,7 @@ describe('roster, subscriptions, presence and profiles (RFC 6121, XEP-0237/0115/
     );
   });
 
-  it('has no directory or gateways on a plain Prosody, and says so', async () => {
+  it('has no directory (XEP-0055) or gateways (XEP-0100) on Prosody 0.12, and says so (their protocol: unit fixtures)', async () => {
     await assert.rejects(
       alice.core.handlers['directory.form']({ accountId: A }),
       (err: { code?: string }) => err.code === 'not-supported',
@@ -403,6 +437,36 @@ describe('roster, subscriptions, presence and profiles (RFC 6121, XEP-0237/0115/
     assert.ok(profile.lastSeen, 'the server answered for the offline contact');
     assert.ok(Math.abs(Date.now() - profile.lastSeen.at) < 60_000, `last seen ${String(profile.lastSeen.at)}`);
     assert.equal(profile.lastSeen.status, 'gone fishing');
+  });
+
+  it('restores the chosen status (show and message) after a restart: the first presence carries it', async () => {
+    await bob.core.handlers['presence.set']({ accountId: B, show: 'dnd', status: 'deep work' });
+    await contactIn(alice, A, B, (c) => c.show === 'dnd' && c.status === 'deep work');
+    await bob.core.handlers['presence.set']({ accountId: B, show: 'xa' }); // the last one chosen: no message
+    await contactIn(alice, A, B, (c) => c.show === 'xa' && c.status === undefined);
+    const gone = contactNext(alice, A, B, (c) => c.show === 'offline');
+    bob = await bob.restart();
+    await gone;
+    const restored = await bob.core.handlers['presence.get']({ accountId: B });
+    assert.equal(restored.show, 'xa');
+    assert.equal(restored.status, undefined);
+    assert.deepEqual(restored.recent[0], { show: 'dnd', status: 'deep work' });
+    const mark = alice.events.length;
+    const seen = contactNext(alice, A, B, (c) => c.show === 'xa');
+    await signIn(bob, B, 'bob-pw', server.server);
+    await seen;
+    // Never "available" first: the initial presence after the restart was the restored one.
+    assert.ok(
+      !alice.events
+        .slice(mark)
+        .some(
+          (e) =>
+            e.name === 'roster.updated' &&
+            (e.payload as { contacts: Contact[] }).contacts.some((c) => c.jid === B && c.show === 'available'),
+        ),
+    );
+    await bob.core.handlers['presence.set']({ accountId: B, show: 'available' });
+    await contactIn(alice, A, B, (c) => c.show === 'available');
   });
 
   it('removes a contact with both subscriptions', async () => {

@@ -2,6 +2,11 @@
  * Our own presence and what other clients may ask Parley, for one account:
  * - the presence we send (RFC 6121 show/status/priority, XEP-0115 caps, XEP-0319 idle,
  *   XEP-0153 photo hash), re-sent whenever any of it changes;
+ * - the status the user chose (show and message) kept in the archive (own_status) and restored
+ *   when the account is created again (a restart), so the first presence after a restart is it;
+ * - "Invisible": XEP-0186 when the server offers it (the session stays available to the server,
+ *   which tells no contact), else "appear offline" (no available presence at all: contacts
+ *   see us offline; what is addressed to this resource still arrives);
  * - automatic away and extended away from the idle time the host reports (restored on return);
  * - answers to disco#info (XEP-0030/0115), version (XEP-0092), time (XEP-0202) and last
  *   activity (XEP-0012);
@@ -22,6 +27,7 @@ import {
   type DiscoInfo,
 } from '../xmpp/disco.ts';
 import type { XmppStream } from '../xmpp/entity.ts';
+import { buildInvisible, buildVisible, invisibleNamespace, type InvisibleNamespace } from '../xmpp/invisible.ts';
 import { buildVcardUpdate } from '../xmpp/avatar.ts';
 import { cleanDisplayText } from '../xmpp/nick.ts';
 import type { PresenceBook } from '../xmpp/presence.ts';
@@ -81,12 +87,25 @@ export class PresenceService {
   capsQueries = 0;
   /** The initial presence has gone out on the current session: changes are sent at once. */
   announced = false;
+  /** This session's invisibility: XEP-0186 (its namespace) or 'appear-offline'; asked once per session. */
+  #invisibility: Promise<InvisibleNamespace | 'appear-offline'> | undefined;
+  #invisibilityKnown: OwnPresence['invisibility'];
+  /** The XEP-0186 invisible command is in force on this session. */
+  #invisibleNow: InvisibleNamespace | undefined;
+  /** Whether the last presence that went out was available (appear offline sends unavailable once). */
+  #lastSentAvailable = false;
 
   constructor(ctx: ServiceContext, book: PresenceBook, idleSeconds?: () => number, auto: AutoAwayOptions = {}) {
     this.#ctx = ctx;
     this.#book = book;
     this.#idleSeconds = idleSeconds;
     this.#auto = { awayAfterS: auto.awayAfterS ?? 300, xaAfterS: auto.xaAfterS ?? 1200, pollMs: auto.pollMs ?? 15_000 };
+    // The status chosen last (before a restart too).
+    const last = ctx.repos.ownStatus.last(ctx.id);
+    if (last !== undefined) {
+      this.#show = last.show;
+      this.#status = last.status === '' ? undefined : last.status;
+    }
   }
 
   get own(): OwnPresence {
@@ -98,13 +117,17 @@ export class PresenceService {
       ...(status ? { status } : {}),
       ...(this.#autoShow ? { auto: true } : {}),
       recent: this.#ctx.repos.ownStatus.recent(this.#ctx.id).map((r) => ({ show: r.show, status: r.status })),
+      ...(this.#invisibilityKnown ? { invisibility: this.#invisibilityKnown } : {}),
     };
   }
 
   /** Our presence as it goes to the server now. */
   build(): Element {
-    const show = this.#autoShow ?? this.#show;
-    if (show === 'offline') return xml('presence', { type: 'unavailable' }, ...this.#statusEl());
+    const chosen = this.#autoShow ?? this.#show;
+    // Invisible with XEP-0186: available to our server, which shows it to nobody.
+    if (chosen === 'offline' && this.#invisibleNow === undefined)
+      return xml('presence', { type: 'unavailable' }, ...this.#statusEl());
+    const show = chosen === 'offline' ? 'available' : chosen;
     const children: Element[] = [];
     if (show !== 'available') children.push(xml('show', {}, show));
     children.push(...this.#statusEl());
@@ -125,7 +148,9 @@ export class PresenceService {
     this.#show = show;
     this.#status = clean;
     this.#autoShow = undefined;
-    if (clean) this.#ctx.repos.ownStatus.use(this.#ctx.id, show, clean, this.#ctx.now());
+    // Remembered, with or without a message: restored after a restart.
+    this.#ctx.repos.ownStatus.use(this.#ctx.id, show, clean ?? '', this.#ctx.now());
+    await this.#applyInvisibility();
     await this.resend();
     const own = this.own;
     this.#ctx.emit('presence.own', own);
@@ -136,7 +161,82 @@ export class PresenceService {
   async resend(): Promise<void> {
     const stream = this.#ctx.stream();
     if (!stream || !this.announced) return;
-    await stream.entity.send(this.build()).catch(() => undefined);
+    await this.#send(stream);
+  }
+
+  async #send(stream: XmppStream): Promise<void> {
+    const presence = this.build();
+    const available = presence.attrs['type'] === undefined;
+    // Appearing offline: one unavailable presence says so; more would tell nobody anything.
+    if (!available && !this.#lastSentAvailable) return;
+    this.#lastSentAvailable = available;
+    await stream.entity.send(presence).catch(() => undefined);
+  }
+
+  /**
+   * The session's first presence (after the archive catch-up): with 'offline' chosen, the
+   * XEP-0186 invisible command first where the server has it, else nothing at all (appear
+   * offline). The server's answer to "can you do invisible?" is learnt here either way.
+   */
+  announce(stream: XmppStream): Promise<void> {
+    this.announced = true;
+    if (this.#show !== 'offline') {
+      const sent = this.#send(stream);
+      void this.#invisibilityOf(stream);
+      return sent;
+    }
+    return this.#applyInvisibility().then(() => this.#send(stream));
+  }
+
+  /** What 'offline' can be on this session: asks the server's disco#info once. */
+  #invisibilityOf(stream: XmppStream): Promise<InvisibleNamespace | 'appear-offline'> {
+    this.#invisibility ??= (async () => {
+      let ns: InvisibleNamespace | undefined;
+      try {
+        const domain = this.#ctx.id.split('@')[1] ?? this.#ctx.id;
+        const el = await stream.iq.get(buildDiscoInfoQuery(), domain, QUERY_TIMEOUT_MS);
+        ns = invisibleNamespace(el ? parseDiscoInfo(el) : undefined);
+      } catch (err) {
+        this.#ctx.log.info('presence', `${this.#ctx.id}: no disco#info from the server`, err);
+      }
+      const known = ns === undefined ? 'appear-offline' : 'invisible';
+      if (this.#invisibilityKnown !== known) {
+        this.#invisibilityKnown = known;
+        if (this.#ctx.stream() === stream) this.#ctx.emit('presence.own', this.own);
+      }
+      return ns ?? 'appear-offline';
+    })();
+    return this.#invisibility;
+  }
+
+  #wantsInvisible(): boolean {
+    return this.#show === 'offline';
+  }
+
+  /** Sends XEP-0186 invisible or visible as the chosen show needs (when the server has it). */
+  async #applyInvisibility(): Promise<void> {
+    const stream = this.#ctx.stream();
+    if (!stream || !this.announced) return;
+    if (this.#show === 'offline' && this.#invisibleNow === undefined) {
+      const mode = await this.#invisibilityOf(stream);
+      // (The user may have chosen something else while the server answered.)
+      if (mode === 'appear-offline' || !this.#wantsInvisible()) return;
+      try {
+        await stream.iq.set(buildInvisible(mode), undefined, QUERY_TIMEOUT_MS);
+        this.#invisibleNow = mode;
+      } catch (err) {
+        // Refused after all: appear offline on this session.
+        this.#ctx.log.warn('presence', `${this.#ctx.id}: the server refused XEP-0186 invisible`, err);
+        this.#invisibility = Promise.resolve('appear-offline');
+        this.#invisibilityKnown = 'appear-offline';
+      }
+    } else if (this.#show !== 'offline' && this.#invisibleNow !== undefined) {
+      const ns = this.#invisibleNow;
+      this.#invisibleNow = undefined;
+      await stream.iq.set(buildVisible(ns), undefined, QUERY_TIMEOUT_MS).catch((err: unknown) => {
+        this.#ctx.log.warn('presence', `${this.#ctx.id}: the server refused XEP-0186 visible`, err);
+      });
+    }
   }
 
   /** Starts the idle poll (when the host reports idle time). */
@@ -205,6 +305,10 @@ export class PresenceService {
   reset(): void {
     this.announced = false;
     this.#resources.clear();
+    // Invisibility is per session (XEP-0186 §2); the next server may differ too.
+    this.#invisibility = undefined;
+    this.#invisibleNow = undefined;
+    this.#lastSentAvailable = false;
   }
 
   /** A contact's availability presence (after PresenceBook took it): caps and idle per resource. */
@@ -255,6 +359,15 @@ export class PresenceService {
     })();
     this.#asking.set(caps.ver, run);
     return run;
+  }
+
+  /** A resource's features from its verified caps (cached, else asked once); undefined without caps. */
+  async featuresOf(fullJid: string): Promise<string[] | undefined> {
+    const slash = fullJid.indexOf('/');
+    if (slash < 0) return undefined;
+    const caps = this.#resources.get(fullJid.slice(0, slash))?.get(fullJid.slice(slash + 1))?.caps;
+    if (!caps) return undefined;
+    return (this.#ctx.caps.get(caps.ver) ?? (await this.#learnCaps(fullJid, caps)))?.features;
   }
 
   /** The client name from a resource's caps identity, if the cache knows it. */

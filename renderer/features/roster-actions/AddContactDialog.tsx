@@ -16,18 +16,23 @@ export const splitGroups = (text: string): string[] =>
 export function AddContactDialog({
   accountId,
   initialAddress = '',
+  initialName = '',
+  initialGroup = '',
   onClose,
 }: {
   accountId: string;
   initialAddress?: string;
+  /** Prefilled from an xmpp: link (?roster;name=…;group=…). */
+  initialName?: string;
+  initialGroup?: string;
   onClose: () => void;
 }): ReactNode {
   const { t } = useI18n();
   const client = useClient();
   const id = useId();
   const [address, setAddress] = useState(initialAddress);
-  const [name, setName] = useState('');
-  const [group, setGroup] = useState('');
+  const [name, setName] = useState(initialName);
+  const [group, setGroup] = useState(initialGroup);
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);

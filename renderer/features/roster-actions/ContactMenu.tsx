@@ -299,19 +299,22 @@ export function RenameGroupDialog({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   return (
-    <Dialog title={t.renameGroup} size="sm" onClose={onClose}>
+    <Dialog title={t.renameGroupTitle(group)} size="sm" onClose={onClose}>
       <form
         className="form"
         onSubmit={(e) => {
           e.preventDefault();
-          if (!value.trim()) return;
+          const to = value.trim();
+          if (to === '') return;
+          if (to === group) {
+            onClose();
+            return;
+          }
           setBusy(true);
-          client
-            .call('roster.renameGroup', { accountId, from: group, to: value.trim() })
-            .then(onClose, (err: unknown) => {
-              setError(errorText(err, t));
-              setBusy(false);
-            });
+          client.call('roster.renameGroup', { accountId, from: group, to }).then(onClose, (err: unknown) => {
+            setError(errorText(err, t));
+            setBusy(false);
+          });
         }}
       >
         <label htmlFor={`${id}-name`}>{t.groupName}</label>
@@ -319,6 +322,7 @@ export function RenameGroupDialog({
           id={`${id}-name`}
           type="text"
           value={value}
+          required
           maxLength={1000}
           readOnly={busy}
           onChange={(e) => {

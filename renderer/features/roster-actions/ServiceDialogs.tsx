@@ -43,6 +43,16 @@ function useAction(): {
 
 export function BlockedDialog({ accountId, onClose }: { accountId: string; onClose: () => void }): ReactNode {
   const { t } = useI18n();
+  return (
+    <Dialog title={t.blockedTitle} size="md" onClose={onClose}>
+      <BlockedList accountId={accountId} onClose={onClose} />
+    </Dialog>
+  );
+}
+
+/** The blocked list and "Block" without a dialog around it (also in Settings > Privacy). */
+export function BlockedList({ accountId, onClose }: { accountId: string; onClose?: () => void }): ReactNode {
+  const { t } = useI18n();
   const client = useClient();
   const id = useId();
   const jids = useBlocklist(accountId);
@@ -59,7 +69,7 @@ export function BlockedDialog({ accountId, onClose }: { accountId: string; onClo
     );
   };
   return (
-    <Dialog title={t.blockedTitle} size="md" onClose={onClose}>
+    <>
       {jids === undefined ? (
         <Spinner />
       ) : jids.length === 0 ? (
@@ -99,15 +109,17 @@ export function BlockedDialog({ accountId, onClose }: { accountId: string; onClo
           {error}
         </div>
         <div className="form-actions">
-          <button type="button" className="button secondary" onClick={onClose}>
-            {t.close}
-          </button>
+          {onClose !== undefined && (
+            <button type="button" className="button secondary" onClick={onClose}>
+              {t.close}
+            </button>
+          )}
           <button type="submit" className="button primary" disabled={busy}>
             {t.block}
           </button>
         </div>
       </form>
-    </Dialog>
+    </>
   );
 }
 

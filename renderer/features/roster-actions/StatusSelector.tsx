@@ -1,6 +1,8 @@
 /**
  * Our own status: the "Status" combobox (available, free for chat, away, extended away, do
  * not disturb, invisible), a status message, and the recent statuses to pick again.
+ * "Invisible" says in its tooltip what it is on this server: XEP-0186 invisibility, or only
+ * "appear offline" (no presence sent) where the server lacks it, as Prosody 0.12 does.
  */
 import { useEffect, useId, useState, type ReactNode, type SyntheticEvent } from 'react';
 import type { OwnPresence } from '../../../preload/contract.ts';
@@ -50,6 +52,8 @@ export function StatusSelector({ accountId, disabled }: { accountId: string; dis
     );
   };
   const show = own?.show ?? 'available';
+  // Until the server has been asked, the weaker promise.
+  const invisibleHint = own?.invisibility === 'invisible' ? t.ownShowInvisibleHint : t.ownShowAppearOfflineHint;
   const submit = (e: SyntheticEvent): void => {
     e.preventDefault();
     apply(show, message);
@@ -59,6 +63,7 @@ export function StatusSelector({ accountId, disabled }: { accountId: string; dis
     <form className="status-selector" onSubmit={submit}>
       <select
         aria-label={t.status}
+        title={show === 'offline' ? invisibleHint : undefined}
         value={show}
         disabled={disabled}
         onChange={(e) => {
@@ -66,7 +71,7 @@ export function StatusSelector({ accountId, disabled }: { accountId: string; dis
         }}
       >
         {SHOWS.map((s) => (
-          <option key={s} value={s}>
+          <option key={s} value={s} title={s === 'offline' ? invisibleHint : undefined}>
             {ownShowText(s, t)}
             {own?.auto === true && s === show ? ` ${t.autoAway}` : ''}
           </option>

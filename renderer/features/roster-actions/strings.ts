@@ -60,6 +60,14 @@ export const rosterActionsEn = {
   groupName: 'Group name',
   noGroup: '(no group)',
   renameGroup: 'Rename group…',
+  // Group headings: rename, drag and drop (features/roster)
+  groupActions: (name: string) => `Actions for group ${name}`,
+  renameGroupOf: (name: string) => `Rename group ${name}`,
+  renameGroupTitle: (name: string) => `Rename the group “${name}”`,
+  // Invisible (XEP-0186) or, without it, appear offline (features/roster-actions)
+  ownShowInvisibleHint: 'Contacts see you as offline; messages still reach you.',
+  ownShowAppearOfflineHint:
+    'Appear offline: your server offers no real invisibility, so Parley sends no presence. Contacts see you as offline. You can still send; replies to this device still arrive, but messages sent to your address wait on the server until you next sign in.',
 
   profileTitle: (name: string) => `Profile of ${name}`,
   profileLoading: 'Loading the profile…',

@@ -15,6 +15,11 @@
  * (Right/Left open and close a group; Left on a contact goes to its group), scrolling the
  * row into view; the row holding the Tab stop is always rendered, even when scrolled away.
  * Click or Enter opens the conversation in the contact's account.
+ *
+ * A group heading (not "Ungrouped") has a context menu (right click, the Menu key or
+ * Shift+F10; also its pencil button, shown on hover) with "Rename group…". Contacts drag
+ * between the groups of their account: a drop moves, with Ctrl or Alt held it copies (the
+ * contact menu's "Move to group…" and "Copy to group…" are the keyboard's way).
  */
 import {
   memo,
@@ -26,24 +31,30 @@ import {
   useReducer,
   useRef,
   useState,
+  type DragEvent,
   type FocusEvent,
   type KeyboardEvent,
+  type MouseEvent,
   type ReactNode,
   type UIEvent,
 } from 'react';
 import { flushSync } from 'react-dom';
 import type { AccountState, Contact } from '../../../preload/contract.ts';
+import { errorText } from '../../app/client.ts';
+import { useClient } from '../../app/core.ts';
 import { activateOnKey } from '../../app/useRoving.ts';
 import { Avatar, presenceClass, presenceText } from '../../app/ui.tsx';
 import { useI18n } from '../../i18n/index.ts';
 import { statusText, toneOf } from '../accounts/status.ts';
 import { conversationKey } from '../chat/useConversations.ts';
 import { ContactAvatar } from '../roster-actions/ContactAvatar.tsx';
-import { ContactMenu } from '../roster-actions/ContactMenu.tsx';
+import { ContactMenu, RenameGroupDialog } from '../roster-actions/ContactMenu.tsx';
 import { splitKey } from '../chat/useTabs.ts';
 import {
   createRosterBuilder,
   flattenRoster,
+  groupKey,
+  groupsAfterDrop,
   moveFocus,
   parseCollapsed,
   ROW_HEIGHT,
@@ -57,6 +68,7 @@ import {
   type RosterRow,
   type RosterRows,
 } from './roster-model.ts';
+import { GroupMenu } from './GroupMenu.tsx';
 import type { RosterGroup } from './useRoster.ts';
 
 interface Props {
@@ -105,8 +117,20 @@ function writeStored(key: string, value: string): void {
 type ContactRowData = Extract<RosterRow, { kind: 'contact' }>;
 type GroupRowData = Extract<RosterRow, { kind: 'group' }>;
 
+/** The contact being dragged: its account, address, groups and the group it left from. */
+interface Dragged {
+  accountId: string;
+  jid: string;
+  groups: readonly string[];
+  from: string;
+}
+
+/** Ctrl or Alt held while dropping: copy instead of move. */
+const copying = (e: DragEvent): boolean => e.ctrlKey || e.altKey;
+
 export function ContactList({ groups, accounts, headings, unread, conversations, selected, onOpen }: Props): ReactNode {
   const { t, compare } = useI18n();
+  const client = useClient();
   const id = useId();
   const [query, setQuery] = useState('');
   const [showOffline, setShowOffline] = useState(() => stored.get(SHOW_OFFLINE_KEY) !== 'false');
@@ -120,6 +144,13 @@ export function ContactList({ groups, accounts, headings, unread, conversations,
   const height = measured ?? window.innerHeight;
   const overscan = measured === null ? 0 : OVERSCAN;
   const [, rerender] = useReducer((n: number) => n + 1, 0);
+  const [groupMenu, setGroupMenu] = useState<{ group: RosterGroupModel; at: { x: number; y: number } } | null>(null);
+  const [renaming, setRenaming] = useState<RosterGroupModel | null>(null);
+  const [dropTarget, setDropTarget] = useState<string | null>(null);
+  const [dropError, setDropError] = useState<string | null>(null);
+  const dragged = useRef<Dragged | null>(null);
+  // The dragged row stays in the page while the list scrolls under the drag (or the drag ends).
+  const [draggedKey, setDraggedKey] = useState<string | null>(null);
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const listRef = useRef<HTMLUListElement>(null);
@@ -132,7 +163,8 @@ export function ContactList({ groups, accounts, headings, unread, conversations,
 
   const build = useMemo(() => createRosterBuilder(compare), [compare]);
   const model = useMemo(() => build(groups ?? []), [build, groups]);
-  // While the page is idle, fold the text the filter looks in, so the first key typed is quick.
+  // While the page is idle, fold the text the filter looks in, so the first key typed is quick;
+  // only after the next frame (the roster painted first: the wait for that frame is idle too).
   useEffect(() => {
     let pending: RosterEntry[] | null = null;
     let next = 0;
@@ -145,8 +177,11 @@ export function ContactList({ groups, accounts, headings, unread, conversations,
       }
       if (next < pending.length) handle = requestIdleCallback(work);
     };
-    handle = requestIdleCallback(work);
+    const frame = requestAnimationFrame(() => {
+      handle = requestIdleCallback(work);
+    });
     return () => {
+      cancelAnimationFrame(frame);
       cancelIdleCallback(handle);
     };
   }, [model]);
@@ -195,12 +230,20 @@ export function ContactList({ groups, accounts, headings, unread, conversations,
   useLayoutEffect(() => {
     const scroller = scrollRef.current;
     if (scroller === null) return undefined;
-    // Measured after layout (no layout forced here, in the middle of the first render).
+    // Measured after layout (no layout forced here, in the middle of the first render). The
+    // first measurement is taken once the first frame is painted (the window's height serves
+    // until then, and nothing has scrolled yet): its render is not the first paint's work.
+    let first: number | undefined;
     const observer = new ResizeObserver(() => {
-      setHeight(scroller.clientHeight);
+      if (first !== undefined) setHeight(scroller.clientHeight);
+      else
+        first = window.setTimeout(() => {
+          setHeight(scroller.clientHeight);
+        }, 0);
     });
     observer.observe(scroller);
     return () => {
+      window.clearTimeout(first);
       observer.disconnect();
     };
   }, []);
@@ -292,6 +335,71 @@ export function ContactList({ groups, accounts, headings, unread, conversations,
     setActiveKey(key);
   }, []);
 
+  const onGroupMenu = useCallback((group: RosterGroupModel, at: { x: number; y: number }) => {
+    setGroupMenu({ group, at });
+  }, []);
+  const onRenameGroup = useCallback((group: RosterGroupModel) => {
+    setGroupMenu(null);
+    setRenaming(group);
+  }, []);
+  const dismissGroupMenu = (refocus: boolean): void => {
+    const group = groupMenu?.group;
+    setGroupMenu(null);
+    if (refocus && group !== undefined) {
+      const at = rows.indexOfKey(groupKey(group.id));
+      if (at >= 0) focusRow(at);
+    }
+  };
+
+  const onDragContact = useCallback((row: ContactRowData | null) => {
+    dragged.current =
+      row === null
+        ? null
+        : {
+            accountId: row.entry.contact.accountId,
+            jid: row.entry.contact.jid,
+            groups: row.entry.contact.groups,
+            from: row.group.name,
+          };
+    setDraggedKey(row?.key ?? null);
+    if (row === null) setDropTarget(null);
+    else setDropError(null);
+  }, []);
+  /** The groups the dragged contact would have if dropped on `g` now, or undefined: no drop here. */
+  const dropResult = (g: RosterGroupModel, e: DragEvent): string[] | undefined => {
+    const d = dragged.current;
+    if (d?.accountId !== g.accountId) return undefined;
+    return groupsAfterDrop(d.groups, d.from, g.name, copying(e));
+  };
+  const dropHandlers = (g: RosterGroupModel) => ({
+    onDragOver: (e: DragEvent<HTMLLIElement>) => {
+      if (dropResult(g, e) === undefined) return;
+      e.preventDefault();
+      e.dataTransfer.dropEffect = copying(e) ? 'copy' : 'move';
+      if (dropTarget !== g.id) setDropTarget(g.id);
+    },
+    onDragLeave: (e: DragEvent<HTMLLIElement>) => {
+      if (e.relatedTarget instanceof Node && e.currentTarget.contains(e.relatedTarget)) return;
+      setDropTarget((current) => (current === g.id ? null : current));
+    },
+    onDrop: (e: DragEvent<HTMLLIElement>) => {
+      const next = dropResult(g, e);
+      const d = dragged.current;
+      setDropTarget(null);
+      if (next === undefined || d === null) return;
+      e.preventDefault();
+      // (The dragged row may leave the page with the change: no dragend for it then.)
+      dragged.current = null;
+      setDraggedKey(null);
+      client.call('roster.update', { accountId: d.accountId, jid: d.jid, groups: next }).then(
+        () => undefined,
+        (err: unknown) => {
+          setDropError(errorText(err, t));
+        },
+      );
+    },
+  });
+
   const onListFocus = (e: FocusEvent<HTMLUListElement>): void => {
     focusedElement.current = e.target;
   };
@@ -332,10 +440,11 @@ export function ContactList({ groups, accounts, headings, unread, conversations,
   // while scrolled away). Each account and each group has one wrapper, keyed by its id, holding
   // whichever of its rows are rendered (spacers between them): a row never changes parent while
   // the list scrolls, so the focused one is never taken out of the page and put back.
+  const kept = [tabStop, draggedKey === null ? -1 : rows.indexOfKey(draggedKey)];
   const indices: number[] = [];
-  if (tabStop >= 0 && tabStop < range.start) indices.push(tabStop);
+  for (const i of new Set(kept.filter((i) => i >= 0 && i < range.start).sort((a, b) => a - b))) indices.push(i);
   for (let i = range.start; i < range.end; i++) indices.push(i);
-  if (tabStop >= range.end) indices.push(tabStop);
+  for (const i of new Set(kept.filter((i) => i >= range.end).sort((a, b) => a - b))) indices.push(i);
 
   const body: ReactNode[] = [];
   let account: { id: string; heading: boolean; children: ReactNode[] } | null = null;
@@ -345,7 +454,12 @@ export function ContactList({ groups, accounts, headings, unread, conversations,
     if (group === null) return;
     const { model: g, header, index, contacts } = group;
     (account?.children ?? body).push(
-      <li key={g.id} role="none" className="roster-group">
+      <li
+        key={g.id}
+        role="none"
+        className={dropTarget === g.id ? 'roster-group drop-target' : 'roster-group'}
+        {...dropHandlers(g)}
+      >
         {header !== null && (
           <GroupHeader
             row={header}
@@ -354,6 +468,8 @@ export function ContactList({ groups, accounts, headings, unread, conversations,
             tabStop={index === tabStop}
             onToggle={toggleGroup}
             onFocusRow={onFocusRow}
+            onMenu={onGroupMenu}
+            onRename={onRenameGroup}
           />
         )}
         {contacts.length > 0 && (
@@ -438,6 +554,7 @@ export function ContactList({ groups, accounts, headings, unread, conversations,
         tabStop={index === tabStop}
         onOpen={onOpen}
         onFocusRow={onFocusRow}
+        onDrag={onDragContact}
       />,
     );
   }
@@ -489,6 +606,11 @@ export function ContactList({ groups, accounts, headings, unread, conversations,
       <p role="status" className="visually-hidden">
         {filtering ? t.contactsFound(rows.matches) : ''}
       </p>
+      {dropError !== null && (
+        <p role="alert" className="form-error roster-error">
+          {dropError}
+        </p>
+      )}
       <div ref={scrollRef} className="roster-scroll" onScroll={onScroll}>
         <ul
           ref={listRef}
@@ -505,6 +627,25 @@ export function ContactList({ groups, accounts, headings, unread, conversations,
         {rows.count === 0 && filtering && <p className="side-empty">{t.noContactsMatch(trimmed)}</p>}
         {rows.count === 0 && !filtering && total > 0 && <p className="side-empty">{t.nobodyOnline}</p>}
       </div>
+      {groupMenu !== null && (
+        <GroupMenu
+          name={groupMenu.group.name}
+          at={groupMenu.at}
+          onRename={() => {
+            onRenameGroup(groupMenu.group);
+          }}
+          onDismiss={dismissGroupMenu}
+        />
+      )}
+      {renaming !== null && (
+        <RenameGroupDialog
+          accountId={renaming.accountId}
+          group={renaming.name}
+          onClose={() => {
+            setRenaming(null);
+          }}
+        />
+      )}
     </section>
   );
 }
@@ -529,6 +670,9 @@ interface GroupHeaderProps {
   tabStop: boolean;
   onToggle: (groupId: string) => void;
   onFocusRow: (key: string) => void;
+  /** The group's context menu, at this point (not for "Ungrouped"). */
+  onMenu: (group: RosterGroupModel, at: { x: number; y: number }) => void;
+  onRename: (group: RosterGroupModel) => void;
 }
 
 const GroupHeader = memo(function GroupHeader({
@@ -538,13 +682,34 @@ const GroupHeader = memo(function GroupHeader({
   tabStop,
   onToggle,
   onFocusRow,
+  onMenu,
+  onRename,
 }: GroupHeaderProps): ReactNode {
   const { t } = useI18n();
   const { group, expanded } = row;
   const name = groupName(group, t.ungrouped);
   const Heading = level === 3 ? 'h3' : 'h4';
+  const renamable = !group.ungrouped;
+  const onContextMenu = (e: MouseEvent<HTMLElement>): void => {
+    if (!renamable) return;
+    e.preventDefault();
+    onMenu(group, { x: e.clientX, y: e.clientY });
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLButtonElement>): void => {
+    if (!renamable) return;
+    if (e.key === 'ContextMenu' || (e.shiftKey && e.key === 'F10')) {
+      e.preventDefault();
+      e.stopPropagation();
+      const box = e.currentTarget.getBoundingClientRect();
+      onMenu(group, { x: box.left + 24, y: box.bottom });
+    } else if (e.key === 'F2') {
+      e.preventDefault();
+      e.stopPropagation();
+      onRename(group);
+    }
+  };
   return (
-    <Heading className="roster-group-heading">
+    <Heading className="roster-group-heading" onContextMenu={onContextMenu}>
       <button
         type="button"
         className="roster-group-toggle"
@@ -558,6 +723,7 @@ const GroupHeader = memo(function GroupHeader({
         onClick={() => {
           onToggle(group.id);
         }}
+        onKeyDown={onKeyDown}
       >
         <svg className="roster-chevron" viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" focusable="false">
           <path d="M6 3.5l4.5 4.5L6 12.5" />
@@ -565,6 +731,23 @@ const GroupHeader = memo(function GroupHeader({
         <span className="roster-group-name">{name}</span>
         <span className="roster-group-count">{t.groupCount(group.online, group.members.length)}</span>
       </button>
+      {renamable && (
+        // For the mouse (the keyboard has F2 and the context menu): the list stays one Tab stop.
+        <button
+          type="button"
+          className="icon-button roster-group-rename"
+          tabIndex={-1}
+          aria-label={t.renameGroupOf(name)}
+          title={t.renameGroupOf(name)}
+          onClick={() => {
+            onRename(group);
+          }}
+        >
+          <svg viewBox="0 0 16 16" width="13" height="13" aria-hidden="true" focusable="false">
+            <path d="M10.5 2.5l3 3L6 13H3v-3z" />
+          </svg>
+        </button>
+      )}
     </Heading>
   );
 });
@@ -578,6 +761,8 @@ interface ItemProps {
   tabStop: boolean;
   onOpen: (accountId: string, jid: string) => void;
   onFocusRow: (key: string) => void;
+  /** A drag of this row starts (the row) or ends (null). */
+  onDrag: (row: ContactRowData | null) => void;
 }
 
 const ContactItem = memo(function ContactItem({
@@ -588,6 +773,7 @@ const ContactItem = memo(function ContactItem({
   tabStop,
   onOpen,
   onFocusRow,
+  onDrag,
 }: ItemProps): ReactNode {
   const { t } = useI18n();
   const c = row.entry.contact;
@@ -607,12 +793,18 @@ const ContactItem = memo(function ContactItem({
   };
   // The context menu (right click, the Menu key or Shift+F10): Rename, Remove, Block, View profile, groups.
   const [menuAt, setMenuAt] = useState<{ x: number; y: number } | null>(null);
+  // Mounted from the first time it opens on (its dialogs outlive the menu): not for every row.
+  const [menuUsed, setMenuUsed] = useState(false);
+  const openMenu = (at: { x: number; y: number }): void => {
+    setMenuUsed(true);
+    setMenuAt(at);
+  };
   const onKeyDown = (e: KeyboardEvent<HTMLLIElement>): void => {
     if (e.target === e.currentTarget && (e.key === 'ContextMenu' || (e.shiftKey && e.key === 'F10'))) {
       e.preventDefault();
       e.stopPropagation();
       const box = e.currentTarget.getBoundingClientRect();
-      setMenuAt({ x: box.left + 24, y: box.top + box.height / 2 });
+      openMenu({ x: box.left + 24, y: box.top + box.height / 2 });
       return;
     }
     activateOnKey(open)(e);
@@ -627,6 +819,15 @@ const ContactItem = memo(function ContactItem({
       aria-setsize={row.size}
       className={row.unread > 0 ? 'item roster-contact has-unread' : 'item roster-contact'}
       tabIndex={tabStop ? 0 : -1}
+      draggable
+      onDragStart={(e) => {
+        e.dataTransfer.effectAllowed = 'copyMove';
+        e.dataTransfer.setData('text/plain', c.jid);
+        onDrag(row);
+      }}
+      onDragEnd={() => {
+        onDrag(null);
+      }}
       onFocus={(e) => {
         if (e.target === e.currentTarget) onFocusRow(row.key);
       }}
@@ -634,12 +835,11 @@ const ContactItem = memo(function ContactItem({
       onKeyDown={onKeyDown}
       onContextMenu={(e) => {
         e.preventDefault();
-        setMenuAt({ x: e.clientX, y: e.clientY });
+        openMenu({ x: e.clientX, y: e.clientY });
       }}
     >
-      {
-        // Always there (its dialogs outlive the menu); its clicks and keys are its own, not the
-        // row's (which opens the conversation).
+      {menuUsed && (
+        // Its clicks and keys are its own, not the row's (which opens the conversation).
         <span
           className="contact-menu-host"
           onClick={(e) => {
@@ -661,7 +861,7 @@ const ContactItem = memo(function ContactItem({
             }}
           />
         </span>
-      }
+      )}
       {c.avatar === undefined ? (
         <Avatar name={c.name} jid={c.jid} show={c.show} />
       ) : (

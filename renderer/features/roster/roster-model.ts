@@ -72,6 +72,79 @@ export function searchText(entry: RosterEntry): string {
   return entry.search;
 }
 
+// --- names in the locale's order, quickly ---------------------------------------------
+
+/** Folded text the collator orders like plain text: Latin letters (accents aside), digits, spaces. */
+const PLAIN = /^[a-z0-9 ]*$/u;
+const DIGIT = /[0-9]/u;
+
+/**
+ * A key that orders like the locale's collator (base sensitivity, numeric) for names made of
+ * Latin letters, with or without accents, digits and spaces — most names and group names —
+ * else null (the collator decides). The collator is slow, the more so before it is warm: it
+ * is what sorting the groups on screen cost before the first paint.
+ */
+export function plainKey(text: string): string | null {
+  const key = foldForSearch(text);
+  return PLAIN.test(key) ? key : null;
+}
+
+const isDigit = (code: number): boolean => code >= 48 && code <= 57;
+
+/**
+ * Compares two plain keys as the collator would: space before digits before letters (as in
+ * ASCII), digit runs by their value (leading zeros aside).
+ */
+export function comparePlain(a: string, b: string): number {
+  if (!DIGIT.test(a) || !DIGIT.test(b)) return a < b ? -1 : a > b ? 1 : 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(j);
+    if (isDigit(ca) && isDigit(cb)) {
+      let ei = i;
+      let ej = j;
+      while (ei < a.length && isDigit(a.charCodeAt(ei))) ei++;
+      while (ej < b.length && isDigit(b.charCodeAt(ej))) ej++;
+      let si = i;
+      let sj = j;
+      while (si < ei - 1 && a.charCodeAt(si) === 48) si++;
+      while (sj < ej - 1 && b.charCodeAt(sj) === 48) sj++;
+      const da = a.slice(si, ei);
+      const db = b.slice(sj, ej);
+      if (da.length !== db.length) return da.length - db.length < 0 ? -1 : 1;
+      if (da !== db) return da < db ? -1 : 1;
+      i = ei;
+      j = ej;
+      continue;
+    }
+    if (ca !== cb) return ca < cb ? -1 : 1;
+    i++;
+    j++;
+  }
+  return i < a.length ? 1 : j < b.length ? -1 : 0;
+}
+
+/** `compare` with the plain keys' shortcut; keys are kept per name (bounded). */
+export function withPlainKeys(compare: Compare): Compare {
+  const keys = new Map<string, string | null>();
+  const keyOf = (text: string): string | null => {
+    let key = keys.get(text);
+    if (key === undefined) {
+      if (keys.size >= 50_000) keys.clear();
+      key = plainKey(text);
+      keys.set(text, key);
+    }
+    return key;
+  };
+  return (a, b) => {
+    const ka = keyOf(a);
+    const kb = ka === null ? null : keyOf(b);
+    return ka !== null && kb !== null ? comparePlain(ka, kb) : compare(a, b);
+  };
+}
+
 export interface RosterGroupModel {
   /** Unique across accounts: account id, NUL, group name. */
   readonly id: string;
@@ -142,25 +215,33 @@ function group(
 }
 
 /** A roster builder for one locale: call it with every change of the rosters. */
-export function createRosterBuilder(compare: Compare): (accounts: readonly AccountRoster[]) => RosterAccountModel[] {
+export function createRosterBuilder(
+  localeCompare: Compare,
+): (accounts: readonly AccountRoster[]) => RosterAccountModel[] {
+  const compare = withPlainKeys(localeCompare);
   return (accounts) =>
     accounts.map(({ accountId, contacts }): RosterAccountModel => {
+      // The one pass over every contact before the first paint, often still interpreted
+      // (cold): no calls or closures for the usual one group or none.
       const buckets = new Map<string, { members: RosterEntry[]; online: number }>();
-      const add = (name: string, entry: RosterEntry): void => {
-        let bucket = buckets.get(name);
-        if (bucket === undefined) {
-          bucket = { members: [], online: 0 };
-          buckets.set(name, bucket);
-        }
-        bucket.members.push(entry);
-        if (entry.online) bucket.online++;
-      };
       for (const contact of contacts) {
-        const entry: RosterEntry = { contact, online: isOnline(contact) };
-        // groupsOf(), without its arrays for the usual one group or none.
-        if (contact.groups.length === 0) add('', entry);
-        else if (contact.groups.length === 1) add(contact.groups[0]?.trim() ?? '', entry);
-        else for (const name of groupsOf(contact)) add(name, entry);
+        const online = contact.show !== 'offline';
+        const entry: RosterEntry = { contact, online };
+        const groups = contact.groups;
+        if (groups.length <= 1) {
+          const name = groups.length === 0 ? '' : (groups[0] ?? '').trim();
+          let bucket = buckets.get(name);
+          if (bucket === undefined) buckets.set(name, (bucket = { members: [], online: 0 }));
+          bucket.members.push(entry);
+          if (online) bucket.online++;
+          continue;
+        }
+        for (const name of groupsOf(contact)) {
+          let bucket = buckets.get(name);
+          if (bucket === undefined) buckets.set(name, (bucket = { members: [], online: 0 }));
+          bucket.members.push(entry);
+          if (online) bucket.online++;
+        }
       }
       const names = [...buckets.keys()].sort((a, b) => {
         if (a === '' || b === '') return a === b ? 0 : a === '' ? 1 : -1;
@@ -261,7 +342,7 @@ interface Segment {
 }
 
 const contactKey = (groupIdValue: string, jid: string): string => `c\u0000${groupIdValue}\u0000${jid}`;
-const groupKey = (groupIdValue: string): string => `g\u0000${groupIdValue}`;
+export const groupKey = (groupIdValue: string): string => `g\u0000${groupIdValue}`;
 
 export function flattenRoster(model: readonly RosterAccountModel[], options: FlattenOptions): RosterRows {
   const query = foldForSearch(options.query.trim());
@@ -540,3 +621,26 @@ export function parseCollapsed(stored: string | null): Set<string> {
 }
 
 export const serializeCollapsed = (set: ReadonlySet<string>): string => JSON.stringify([...set].sort());
+
+// --- drag and drop between groups ----------------------------------------------------
+
+/**
+ * A contact's groups after it is dropped from group `from` on group `to` ('' is "Ungrouped"):
+ * a move leaves `from` for `to`, a copy adds `to` and keeps the others; a move to
+ * "Ungrouped" leaves every group (that is where it then shows). Undefined when the drop
+ * changes nothing (the same group, or a copy to "Ungrouped", which is no group to add).
+ */
+export function groupsAfterDrop(
+  groups: readonly string[],
+  from: string,
+  to: string,
+  copy: boolean,
+): string[] | undefined {
+  if (from === to) return undefined;
+  const current = groupsOf({ groups: [...groups] }).filter((g) => g !== '');
+  if (to === '') return copy || current.length === 0 ? undefined : [];
+  const next = copy ? [...current] : current.filter((g) => g !== from);
+  if (!next.includes(to)) next.push(to);
+  const same = next.length === current.length && next.every((g, i) => g === current[i]);
+  return same ? undefined : next;
+}

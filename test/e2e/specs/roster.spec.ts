@@ -113,7 +113,7 @@ test('groups, filter, collapse, offline contacts and unread counts', async ({ br
   // Groups by name, "Ungrouped" last; a contact in two groups is in both.
   await expect(main.contact('Bob')).toBeVisible();
   await expect(roster.groupHeader('Friends')).toHaveAccessibleName('Friends, 1 of 3 online');
-  await expect(roster.contacts.getByRole('button')).toHaveText([
+  await expect(roster.contacts.getByRole('button', { name: / online$/u })).toHaveText([
     /^Book club\s*\(0\/1\)$/u,
     /^Friends\s*\(1\/3\)$/u,
     /^Work\s*\(0\/1\)$/u,

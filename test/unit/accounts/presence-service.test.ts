@@ -152,4 +152,90 @@ describe('accounts/presence-service (RFC 6121 own presence, XEP-0115, XEP-0319, 
     const friend = last({ stanza: xml('iq', { from: 'bob@example.org/x' }), element: xml('query') }) as Element;
     assert.equal(friend.attrs['seconds'], '42');
   });
+
+  it('restores the status chosen last (with or without a message) when the account is made again', async () => {
+    const { service, ctx } = setup({ seconds: 0 });
+    await service.set('dnd', 'deep work');
+    let again = new PresenceService(ctx, new PresenceBook());
+    assert.equal(again.own.show, 'dnd');
+    assert.equal(again.own.status, 'deep work');
+    assert.equal(again.build().getChildText('show'), 'dnd');
+    assert.equal(again.build().getChildText('status'), 'deep work');
+    await service.set('xa', undefined);
+    again = new PresenceService(ctx, new PresenceBook());
+    assert.equal(again.own.show, 'xa');
+    assert.equal(again.own.status, undefined);
+    // A status without a message is not offered among the recent ones.
+    assert.deepEqual(again.own.recent, [{ show: 'dnd', status: 'deep work' }]);
+    await service.set('offline', undefined);
+    assert.equal(new PresenceService(ctx, new PresenceBook()).own.show, 'offline');
+  });
+
+  it('Invisible with XEP-0186: the command, then a presence the server shows nobody; visible again', async () => {
+    const { service, sent, stream } = setup({ seconds: 0 });
+    const iqs: Element[] = [];
+    Object.assign(stream, {
+      iq: {
+        get: (el: Element, to: string) => {
+          iqs.push(el);
+          assert.equal(to, 'example.org');
+          return Promise.resolve(
+            xml(
+              'query',
+              { xmlns: 'http://jabber.org/protocol/disco#info' },
+              xml('identity', { category: 'server', type: 'im' }),
+              xml('feature', { var: 'urn:xmpp:invisible:0' }),
+            ),
+          );
+        },
+        set: (el: Element) => {
+          iqs.push(el);
+          return Promise.resolve(undefined);
+        },
+      },
+    });
+    await service.set('offline', 'not here');
+    // Chosen before the session: the command goes before the first presence.
+    await service.announce(stream);
+    assert.deepEqual(
+      iqs.map((e) => e.name),
+      ['query', 'invisible'],
+    );
+    assert.equal(iqs[1]?.attrs['xmlns'], 'urn:xmpp:invisible:0');
+    assert.equal(sent.length, 1);
+    assert.equal(sent[0]?.attrs['type'], undefined, 'available to our server');
+    assert.equal(service.own.invisibility, 'invisible');
+    await service.set('away', 'back soon');
+    assert.equal(iqs[2]?.name, 'visible');
+    assert.equal(sent.at(-1)?.getChildText('show'), 'away');
+    await service.set('offline', undefined);
+    assert.equal(iqs[3]?.name, 'invisible');
+    assert.equal(iqs.filter((e) => e.name === 'query').length, 1, 'the server is asked once a session');
+  });
+
+  it('appears offline without XEP-0186: no presence at first, one unavailable after being seen', async () => {
+    const { service, sent, stream } = setup({ seconds: 0 });
+    const sets: Element[] = [];
+    Object.assign(stream, {
+      iq: {
+        get: () => Promise.resolve(xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' })),
+        set: (el: Element) => {
+          sets.push(el);
+          return Promise.resolve(undefined);
+        },
+      },
+    });
+    await service.set('offline', undefined);
+    await service.announce(stream);
+    assert.equal(sent.length, 0, 'signed in, but no presence at all');
+    assert.equal(service.own.invisibility, 'appear-offline');
+    await service.set('available', undefined);
+    assert.equal(sent.at(-1)?.attrs['type'], undefined);
+    await service.set('offline', undefined);
+    assert.equal(sent.at(-1)?.attrs['type'], 'unavailable');
+    const count = sent.length;
+    await service.resend(); // e.g. a new photo hash: nothing to tell anyone while offline
+    assert.equal(sent.length, count);
+    assert.deepEqual(sets, [], 'no XEP-0186 command to a server without it');
+  });
 });

@@ -3,19 +3,23 @@ import { describe, it } from 'node:test';
 import type { Contact, Show } from '../../../preload/contract.ts';
 import {
   buildRoster,
+  comparePlain,
   createRosterBuilder,
   flattenRoster,
   foldForSearch,
   groupId,
+  groupsAfterDrop,
   groupsOf,
   moveFocus,
   parseCollapsed,
+  plainKey,
   ROW_HEIGHT,
   scrollToShow,
   searchText,
   serializeCollapsed,
   toggled,
   visibleRange,
+  withPlainKeys,
   type FlattenOptions,
   type RosterAccountModel,
   type RosterRow,
@@ -153,10 +157,11 @@ describe('renderer/roster-model: grouping and sorting', () => {
     const comparisons = (): number => calls;
     const build = createRosterBuilder(counting);
     const contacts = Array.from({ length: 200 }, (_, i) =>
-      contact(`u${String(i)}@x.lit`, `Name ${String((i * 37) % 200)}`, i % 3 === 0 ? 'offline' : 'available', [
-        `G${String(i % 5)}`,
+      contact(`u${String(i)}@x.lit`, `Name-${String((i * 37) % 200)}`, i % 3 === 0 ? 'offline' : 'available', [
+        `G-${String(i % 5)}`,
       ]),
     );
+    // (Hyphens: names the collator orders, not the plain keys' shortcut.)
     const model = build([{ accountId: 'a1', contacts }]);
     assert.ok(comparisons() < 20, `${String(comparisons())} comparisons to build`); // the five group names
     calls = 0;
@@ -178,15 +183,15 @@ describe('renderer/roster-model: grouping and sorting', () => {
     assert.equal(g0(model).members[0]?.search, undefined);
 
     // The filter folds name and address once, and only then.
-    flattenRoster(model, options({ query: 'name 1' }));
+    flattenRoster(model, options({ query: 'name-1' }));
     const entry = g0(model).members.find((e) => e.contact.jid === 'u5@x.lit');
-    assert.equal(entry?.search, 'name 185\nu5@x.lit');
+    assert.equal(entry?.search, 'name-185\nu5@x.lit');
     // A presence update: a new model, the moved contact in its new place.
     const moved = contacts.map((c) => (c.jid === 'u0@x.lit' ? { ...c, show: 'away' as const } : c));
     const again = build([{ accountId: 'a1', contacts: moved }]);
     const same = g0(again).members.find((e) => e.contact.jid === 'u5@x.lit');
     assert.ok(same !== undefined);
-    assert.equal(searchText(same), 'name 185\nu5@x.lit');
+    assert.equal(searchText(same), 'name-185\nu5@x.lit');
     const sorted = g0(again).sorted();
     const u0 = sorted.findIndex((e) => e.contact.jid === 'u0@x.lit'); // was offline, now away
     assert.ok(u0 >= 0 && u0 < sorted.findIndex((e) => !e.online));
@@ -403,5 +408,80 @@ describe('renderer/roster-model: layout and keyboard', () => {
     assert.equal(moveFocus(rows, 6, 'PageUp', 10), 1);
     assert.equal(moveFocus(rows, 2, 'Enter'), null);
     assert.equal(moveFocus(kinds(['account', 'empty']), -1, 'Home'), null);
+  });
+});
+
+describe('renderer/roster-model: groups after a drag and drop', () => {
+  it('moves from one group to another, keeping the rest', () => {
+    assert.deepEqual(groupsAfterDrop(['Friends', 'Work'], 'Friends', 'Family', false), ['Work', 'Family']);
+    assert.deepEqual(groupsAfterDrop(['Friends'], 'Friends', 'Work', false), ['Work']);
+    // Already in the target: the move only leaves the source.
+    assert.deepEqual(groupsAfterDrop(['Friends', 'Work'], 'Friends', 'Work', false), ['Work']);
+  });
+  it('copies: adds the target, keeps the source', () => {
+    assert.deepEqual(groupsAfterDrop(['Friends'], 'Friends', 'Work', true), ['Friends', 'Work']);
+    assert.equal(groupsAfterDrop(['Friends', 'Work'], 'Friends', 'Work', true), undefined);
+  });
+  it('from and to "Ungrouped"', () => {
+    assert.deepEqual(groupsAfterDrop([], '', 'Work', false), ['Work']);
+    assert.deepEqual(groupsAfterDrop([], '', 'Work', true), ['Work']);
+    assert.deepEqual(groupsAfterDrop(['Friends', 'Work'], 'Friends', '', false), []);
+    assert.equal(groupsAfterDrop(['Friends'], 'Friends', '', true), undefined);
+    assert.equal(groupsAfterDrop([' '], '', '', false), undefined);
+  });
+  it('the same group changes nothing; blanks and repeats are dropped', () => {
+    assert.equal(groupsAfterDrop(['Friends'], 'Friends', 'Friends', false), undefined);
+    assert.deepEqual(groupsAfterDrop([' Friends ', 'Friends', ''], 'Friends', 'Work', false), ['Work']);
+  });
+});
+
+describe('renderer/roster-model: plain sort keys agree with the collator', () => {
+  const collators = ['en', 'zh-CN'].map((lang) => new Intl.Collator(lang, { sensitivity: 'base', numeric: true }));
+  const sign = (n: number): number => Math.sign(n);
+  it('orders Latin names (accents, case, spaces) and numbered groups as the collator does', () => {
+    const alphabet = ['a', 'b', 'e', 'é', 'E', 'z', 'Z', 'ö', ' ', '0', '1', '2', '9', '00', '10', 'ﬁ', 'Ｂ'];
+    let seed = 7;
+    const next = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const words = Array.from({ length: 400 }, () =>
+      Array.from({ length: 1 + Math.floor(next() * 6) }, () => alphabet[Math.floor(next() * alphabet.length)]).join(''),
+    );
+    words.push(
+      'Team 2',
+      'Team 10',
+      'Team 02',
+      'Team',
+      'Team 1 b',
+      'Maria José',
+      'Maria Jose',
+      'Zoë Dubois',
+      'Ana',
+      'ana',
+    );
+    let compared = 0;
+    for (const a of words)
+      for (const b of words) {
+        const ka = plainKey(a);
+        const kb = plainKey(b);
+        if (ka === null || kb === null) continue;
+        compared++;
+        for (const collator of collators)
+          assert.equal(
+            sign(comparePlain(ka, kb)),
+            sign(collator.compare(a, b)),
+            `${JSON.stringify(a)} vs ${JSON.stringify(b)}`,
+          );
+      }
+    assert.ok(compared > 10_000);
+  });
+  it('leaves other scripts and punctuation to the collator', () => {
+    for (const name of ['张伟', 'O’Brien', 'Jean-Luc', 'Søren', 'Paweł', 'straße']) assert.equal(plainKey(name), null);
+    const calls: string[] = [];
+    const compare = withPlainKeys((a, b) => {
+      calls.push(`${a}|${b}`);
+      return a.localeCompare(b);
+    });
+    assert.equal(sign(compare('Zoë', 'anna')), 1);
+    assert.equal(sign(compare('张伟', 'anna')), 1);
+    assert.deepEqual(calls, ['张伟|anna']);
   });
 });
