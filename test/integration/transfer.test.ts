@@ -18,7 +18,8 @@ const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('base64');
 type Server = Awaited<ReturnType<typeof startTransferServer>>;
 
 async function signIn(server: Server, user: string, transfers: Omit<TransferOptions, 'downloadsDir'> = {}) {
-  const core = await startCore(undefined, { transfers: { streamhostTimeoutMs: 2000, ...transfers } });
+  // XEP-0096 here (Parley to Parley would choose Jingle: test/integration/jingle.test.ts).
+  const core = await startCore(undefined, { transfers: { streamhostTimeoutMs: 2000, jingle: false, ...transfers } });
   await core.core.handlers['account.signIn']({ jid: `${user}@localhost`, password: 'pw', server: server.server });
   await core.waitForEvent('account.state', (s) => s.status === 'online', 10_000);
   ids.set(core, `${user}@localhost`);

@@ -15,6 +15,8 @@ import { NS_BLOCKING } from './blocking.ts';
 import { NS_CARBONS, NS_CHATSTATES, NS_CORRECT, NS_HINTS, NS_REACTIONS, NS_REPLY, NS_RETRACT } from './im.ts';
 import { parse } from './jid.ts';
 import { NS_MARKERS, NS_RECEIPTS } from './receipts.ts';
+import { NS_BYTESTREAMS, NS_IBB, NS_SI, NS_SI_FT } from '../transfer/si.ts';
+import { NS_JINGLE, NS_JINGLE_FT, NS_JINGLE_IBB, NS_JINGLE_S5B } from '../transfer/jingle.ts';
 import { NS_OOB } from './register.ts';
 import { NS_NICK } from './roster-ops.ts';
 import { NS_IDLE, NS_LAST, NS_PING, NS_TIME, NS_VERSION } from './software.ts';
@@ -328,8 +330,9 @@ export const NS_VCARD_UPDATE = 'vcard-temp:x:update';
 
 /**
  * What Parley implements as a client (the features of its disco#info and caps hash).
- * Server-side features (XEP-0313 archives) and file transfer (not yet implemented) are
- * not in it.
+ * Server-side features (XEP-0313 archives) are not in it; of file transfer, XEP-0096 stream
+ * initiation over SOCKS5 and IBB, and Jingle file transfer (XEP-0234) over the SOCKS5
+ * (XEP-0260) and IBB (XEP-0261) transports are (HTTP upload is the server's).
  */
 export const PARLEY_FEATURES: readonly string[] = Object.freeze([
   NS_DISCO_INFO,
@@ -355,6 +358,14 @@ export const PARLEY_FEATURES: readonly string[] = Object.freeze([
   NS_STYLING,
   NS_HINTS,
   NS_OOB,
+  NS_SI,
+  NS_SI_FT,
+  NS_BYTESTREAMS,
+  NS_IBB,
+  NS_JINGLE,
+  NS_JINGLE_FT,
+  NS_JINGLE_S5B,
+  NS_JINGLE_IBB,
 ]);
 
 export const parleyIdentity: Readonly<DiscoIdentity> = Object.freeze({

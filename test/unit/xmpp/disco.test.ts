@@ -250,7 +250,7 @@ describe('xmpp/disco: entity capabilities (XEP-0115)', () => {
 });
 
 describe('xmpp/disco: Parley itself', () => {
-  it('advertises what it implements, and not file transfer or the server-side archive', () => {
+  it('advertises what it implements (file transfer too: XEP-0096, Jingle), and not the server-side archive', () => {
     for (const feature of [
       'http://jabber.org/protocol/disco#info',
       'http://jabber.org/protocol/caps',
@@ -275,15 +275,18 @@ describe('xmpp/disco: Parley itself', () => {
       'urn:xmpp:styling:0',
       'urn:xmpp:hints',
       'jabber:x:oob',
+      'http://jabber.org/protocol/si',
+      'http://jabber.org/protocol/si/profile/file-transfer',
+      'http://jabber.org/protocol/bytestreams',
+      'http://jabber.org/protocol/ibb',
+      'urn:xmpp:jingle:1',
+      'urn:xmpp:jingle:apps:file-transfer:5',
+      'urn:xmpp:jingle:transports:s5b:1',
+      'urn:xmpp:jingle:transports:ibb:1',
     ])
       assert.ok(PARLEY_FEATURES.includes(feature), feature);
     assert.equal(new Set(PARLEY_FEATURES).size, PARLEY_FEATURES.length);
-    for (const absent of [
-      'urn:xmpp:mam:2',
-      'urn:xmpp:jingle:1',
-      'http://jabber.org/protocol/si',
-      'urn:xmpp:http:upload:0',
-    ])
+    for (const absent of ['urn:xmpp:mam:2', 'urn:xmpp:http:upload:0', 'urn:xmpp:jingle:apps:rtp:1'])
       assert.ok(!PARLEY_FEATURES.includes(absent), absent);
     assert.deepEqual({ ...parleyIdentity }, { category: 'client', type: 'pc', name: 'Parley' });
   });
