@@ -29,7 +29,7 @@ export class MainPage {
     this.conversations = page.getByRole('list', { name: 'Conversations' });
     this.messages = page.getByRole('list', { name: 'Messages' });
     this.composer = page.getByRole('textbox', { name: 'Message' });
-    this.send = page.getByRole('button', { name: 'Send' });
+    this.send = page.getByRole('button', { name: 'Send', exact: true });
     this.accountsButton = page.getByRole('button', { name: 'Accounts', exact: true });
     this.accountStatus = page.locator('.account').getByRole('status');
     this.notices = page.getByRole('list', { name: 'Account problems' });

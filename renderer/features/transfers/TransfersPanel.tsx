@@ -1,0 +1,85 @@
+/**
+ * The transfers view (issue 6): a "Transfers" button for the sidebar with the number of
+ * active transfers, opening a dialog whose list (labelled "Transfers") holds every transfer
+ * of this session, newest first, with the files still being prepared on top.
+ */
+import { useState, type ReactNode } from 'react';
+import { Dialog } from '../../app/Dialog.tsx';
+import { useI18n } from '../../i18n/index.ts';
+import { isActive } from './format.ts';
+import { TransfersIcon } from './icons.tsx';
+import { PreparingItem, SendErrorItem, TransferItem } from './TransferItem.tsx';
+import { useTransfers } from './useTransfers.ts';
+
+export function TransfersButton(): ReactNode {
+  const { t } = useI18n();
+  const { transfers, preparing } = useTransfers();
+  const [open, setOpen] = useState(false);
+  const active = transfers.filter(isActive).length + preparing.length;
+  return (
+    <>
+      <button
+        type="button"
+        className="button secondary transfers-button"
+        aria-haspopup="dialog"
+        onClick={() => {
+          setOpen(true);
+        }}
+      >
+        <TransfersIcon />
+        <span>{t.transfersButton}</span>
+        {active > 0 && (
+          <span className="badge" aria-label={t.transfersActive(active)}>
+            {active}
+          </span>
+        )}
+      </button>
+      {open && (
+        <TransfersDialog
+          onClose={() => {
+            setOpen(false);
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+export function TransfersDialog({ onClose }: { onClose: () => void }): ReactNode {
+  const { t } = useI18n();
+  const { store, transfers, preparing, errors } = useTransfers();
+  const empty = transfers.length === 0 && preparing.length === 0 && errors.length === 0;
+  return (
+    <Dialog title={t.transfersTitle} size="lg" onClose={onClose} className="transfers-dialog">
+      {empty ? (
+        <p className="muted">{t.transfersEmpty}</p>
+      ) : (
+        <ul className="transfer-list" aria-label={t.transfersTitle}>
+          {errors.map((e) => (
+            <SendErrorItem
+              key={e.key}
+              name={e.name}
+              kind={e.kind}
+              cause={e.cause}
+              onDismiss={() => {
+                store.dismissError(e.key);
+              }}
+            />
+          ))}
+          {preparing.map((p) => (
+            <PreparingItem
+              key={p.key}
+              item={p}
+              onCancel={() => {
+                store.cancelPreparing(p.key);
+              }}
+            />
+          ))}
+          {[...transfers].reverse().map((tr) => (
+            <TransferItem key={tr.id} transfer={tr} for={store.uploadedFor(tr.id)?.peer} />
+          ))}
+        </ul>
+      )}
+    </Dialog>
+  );
+}
