@@ -24,7 +24,9 @@
  * walking every match until enough of them pass the filter.
  *
  * Highlights are computed here, on the original text (never on the bigram form), as UTF-16
- * ranges, with the same matching rules (case and diacritics folded; prefix on the last token).
+ * ranges, with the same matching rules (case and diacritics folded; prefix on the last token);
+ * for every hit of a search, so plain ASCII text and CJK substrings take shortcuts that find
+ * the same ranges without tokenizing (see TermPlan).
  */
 import type { Database } from 'better-sqlite3';
 
@@ -360,30 +362,49 @@ function tokenMatches(body: TextToken, query: TextToken, isPrefix: boolean, firs
   return isPrefix ? body.folded.startsWith(query.folded) : body.folded === query.folded;
 }
 
-/** Where the terms occur in `text`: sorted, merged UTF-16 ranges of the original text. */
-export function highlightRanges(text: string, terms: readonly QueryTerm[]): Range[] {
-  const body = tokenize(text);
-  const ranges: Range[] = [];
-  for (const term of terms) {
-    const q = term.tokens;
-    const lastIndex = q.length - 1;
-    const last = q[lastIndex];
-    if (!last) continue;
-    for (let i = 0; i + q.length <= body.length; i++) {
-      let ok = true;
-      for (let j = 0; j < q.length && ok; j++) {
-        const b = body[i + j];
-        const t = q[j];
-        ok = b !== undefined && t !== undefined && tokenMatches(b, t, term.prefix && j === lastIndex, j === 0);
-      }
-      if (!ok) continue;
-      const firstToken = body[i];
-      const lastToken = body[i + lastIndex];
-      if (!firstToken || !lastToken) continue;
-      const end = lastToken.kind === 'word' && term.prefix ? foldedEnd(lastToken, last.folded.length) : lastToken.end;
-      ranges.push([firstToken.start, end]);
-    }
+/** No character above U+007F. */
+const isAscii = (text: string): boolean => {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+};
+const ASCII_WORD = /^[a-z0-9]+$/u;
+
+/**
+ * How to find one term in a text without tokenizing it, where that finds exactly what
+ * `tokenize` + token matching would (tokenHighlightRanges: the reference, used otherwise):
+ * - `ascii`: in plain ASCII text (most of a Latin-script archive) tokens are the runs of
+ *   [A-Za-z0-9] and folding is lower-casing, so one regular expression over the lower-cased
+ *   text finds the term; null when its folded tokens are not all such words (it cannot occur).
+ * - `literal`: a term of CJK characters that follow each other in one run ('北京') occurs
+ *   exactly where that string does (each CJK character is a token, joined to the one before).
+ * Made once per query (its terms), used for every hit.
+ */
+interface TermPlan {
+  term: QueryTerm;
+  ascii: RegExp | null;
+  literal: string | undefined;
+}
+
+const plans = new WeakMap<readonly QueryTerm[], TermPlan[]>();
+
+function plansOf(terms: readonly QueryTerm[]): TermPlan[] {
+  let found = plans.get(terms);
+  if (!found) {
+    found = terms.map((term) => {
+      const { tokens } = term;
+      const asciiWords = tokens.length > 0 && tokens.every((t) => t.kind === 'word' && ASCII_WORD.test(t.folded));
+      // Matched against the lower-cased text (same length, same offsets for ASCII).
+      const words = tokens.map((t) => t.folded).join('[^a-z0-9]+');
+      const ascii = asciiWords ? new RegExp(`(?<![a-z0-9])${words}${term.prefix ? '' : '(?![a-z0-9])'}`, 'gu') : null;
+      const cjkRun = tokens.length > 0 && tokens.every((t, i) => t.kind === 'cjk' && (i === 0 || t.joined));
+      return { term, ascii, literal: cjkRun ? tokens.map((t) => t.folded).join('') : undefined };
+    });
+    plans.set(terms, found);
   }
+  return found;
+}
+
+function mergeRanges(ranges: Range[]): Range[] {
   ranges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const merged: Range[] = [];
   for (const r of ranges) {
@@ -392,6 +413,63 @@ export function highlightRanges(text: string, terms: readonly QueryTerm[]): Rang
     else merged.push([r[0], r[1]]);
   }
   return merged;
+}
+
+/** Where the terms occur in `text`: sorted, merged UTF-16 ranges of the original text. */
+export function highlightRanges(text: string, terms: readonly QueryTerm[]): Range[] {
+  const ascii = isAscii(text);
+  const lower = ascii ? text.toLowerCase() : '';
+  const ranges: Range[] = [];
+  let tokens: TextToken[] | undefined;
+  for (const { term, ascii: re, literal } of plansOf(terms)) {
+    if (literal !== undefined) {
+      // Overlapping occurrences count too ('哈哈' in '哈哈哈').
+      for (let at = text.indexOf(literal); at >= 0; at = text.indexOf(literal, at + 1))
+        ranges.push([at, at + literal.length]);
+    } else if (ascii) {
+      if (!re) continue;
+      re.lastIndex = 0;
+      for (let m = re.exec(lower); m; m = re.exec(lower)) {
+        ranges.push([m.index, m.index + m[0].length]);
+        re.lastIndex = m.index + 1; // overlapping occurrences count too
+      }
+      re.lastIndex = 0;
+    } else {
+      tokens ??= tokenize(text);
+      termRanges(tokens, term, ranges);
+    }
+  }
+  return mergeRanges(ranges);
+}
+
+/** `highlightRanges` through `tokenize` alone, for any text (the reference for the shortcuts above). */
+export function tokenHighlightRanges(text: string, terms: readonly QueryTerm[]): Range[] {
+  const body = tokenize(text);
+  const ranges: Range[] = [];
+  for (const term of terms) termRanges(body, term, ranges);
+  return mergeRanges(ranges);
+}
+
+/** Adds where `term` occurs among the `body` tokens to `ranges`. */
+function termRanges(body: readonly TextToken[], term: QueryTerm, ranges: Range[]): void {
+  const q = term.tokens;
+  const lastIndex = q.length - 1;
+  const last = q[lastIndex];
+  if (!last) return;
+  for (let i = 0; i + q.length <= body.length; i++) {
+    let ok = true;
+    for (let j = 0; j < q.length && ok; j++) {
+      const b = body[i + j];
+      const t = q[j];
+      ok = b !== undefined && t !== undefined && tokenMatches(b, t, term.prefix && j === lastIndex, j === 0);
+    }
+    if (!ok) continue;
+    const firstToken = body[i];
+    const lastToken = body[i + lastIndex];
+    if (!firstToken || !lastToken) continue;
+    const end = lastToken.kind === 'word' && term.prefix ? foldedEnd(lastToken, last.folded.length) : lastToken.end;
+    ranges.push([firstToken.start, end]);
+  }
 }
 
 export const SNIPPET_LENGTH = 160;

@@ -4,7 +4,7 @@
  *
  * The archive: `--memory-messages` (1,000,000) generated messages (support/message-corpus.ts)
  * stored through the app's own path (openArchive + the messages repository, which fills the
- * search index by its triggers). Then, in fresh child processes (support/memory-probe.ts):
+ * search index in batches). Then, in fresh child processes (support/memory-probe.ts):
  * Parley creates the core on that folder (archive opened, migrations checked, accounts
  * loaded) and uses it (six searches, a page of a conversation); the reference imports
  * better-sqlite3, @xmpp/client, zod and ws and does nothing. Both report RSS after a full GC;
@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { openArchive } from '../../../main/core/archive/open.ts';
 import { createMessageRepo } from '../../../main/core/archive/repos/messages.ts';
+import { searchIndexer } from '../../../main/core/archive/search-index.ts';
 import { withCleanup, type Cleanup } from '../support/cleanup.ts';
 import { buildCorpus } from '../support/message-corpus.ts';
 import { formatFigure, median } from '../support/stats.ts';
@@ -61,6 +62,7 @@ async function measureWith(ctx: BenchContext, cleanup: Cleanup): Promise<BenchRe
     })();
     if (ctx.signal.aborted) throw new Error('aborted');
   }
+  searchIndexer(db).flush(); // the last rows queued for the search index
   db.close();
   ctx.note(`archive of ${String(count)} messages built in ${formatFigure((performance.now() - t0) / 1000)} s`);
   const parley: number[] = [];

@@ -93,8 +93,20 @@ describe('archive/repos/messages', () => {
         readUpTo: 0,
         draft: '',
         tab: 0,
+        mutedUntil: null,
+        sound: 1,
       },
-      { peer: 'carol@example.org', lastBody: null, lastTimestamp: null, openedAt: 20, readUpTo: 0, draft: '', tab: 0 },
+      {
+        peer: 'carol@example.org',
+        lastBody: null,
+        lastTimestamp: null,
+        openedAt: 20,
+        readUpTo: 0,
+        draft: '',
+        tab: 0,
+        mutedUntil: null,
+        sound: 1,
+      },
     ]);
   });
 

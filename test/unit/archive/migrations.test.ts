@@ -7,6 +7,8 @@ import { migration0002 } from '../../../main/core/archive/migrations/0002-delive
 import { migration0007 } from '../../../main/core/archive/migrations/0007-correction-identity.ts';
 import { migration0008 } from '../../../main/core/archive/migrations/0008-roster-profile.ts';
 import { createContactRepo } from '../../../main/core/archive/repos/contacts.ts';
+import { createMessageRepo } from '../../../main/core/archive/repos/messages.ts';
+import { createSearchRepo } from '../../../main/core/archive/repos/search.ts';
 import { createOwnStatusRepo } from '../../../main/core/archive/repos/own-status.ts';
 import { createSubscriptionRequestRepo } from '../../../main/core/archive/repos/subscription-requests.ts';
 import { ArchiveBusyError, openArchive } from '../../../main/core/archive/open.ts';
@@ -126,6 +128,77 @@ describe('archive/migrations', () => {
     statuses.use('a@x', 'dnd', '', 99);
     assert.equal(statuses.recent('a@x').length, 10);
     assert.equal(statuses.recent('a@x')[0]?.status, 's14');
+  });
+
+  it('0010 queues the search index; messages written by 0009 stay found, new ones too, by reference as well', () => {
+    const db = new Database(':memory:');
+    migrate(
+      db,
+      migrations.filter((m) => m.version <= 9),
+    );
+    const insert = db.prepare<[string, string, string, string | null, string, string]>(
+      `INSERT INTO messages (account, peer, direction, sender_key, origin_id, message_id, body, timestamp, received_at, state)
+       VALUES ('a@x', ?, ?, ?, ?, ?, ?, 1, 1, 'received')`,
+    );
+    insert.run('b@x', 'in', 'o1', 'o1', 'o1', '旧消息 old budget message');
+    insert.run('b@x', 'in', 'o2', 'o2', 's2', 'an origin-id unlike its stanza id');
+    insert.run('c@x', 'out', 'o3', null, 'o3', 'sent before the upgrade');
+    db.prepare(
+      "INSERT INTO conversations (account, peer, opened_at) VALUES ('a@x', 'b@x', 1), ('a@x', 'c@x', 1)",
+    ).run();
+    migrate(db);
+    assert.equal(db.pragma('user_version', { simple: true }), migrations.at(-1)?.version);
+    const count = (sql: string) => db.prepare<[], { n: number }>(sql).get()?.n;
+    assert.equal(count('SELECT count(*) AS n FROM messages_fts_pending'), 0, 'nothing to index again');
+    const messages = createMessageRepo(db);
+    const search = createSearchRepo(db);
+    const found = (query: string) => search.search({ query }).map((h) => h.snippet.text);
+    assert.deepEqual(found('budget'), ['旧消息 old budget message']);
+    assert.deepEqual(found('消息'), ['旧消息 old budget message']);
+    // Found by the id they were sent with, through either index.
+    assert.equal(messages.find('a@x', 'b@x', 'o1')?.body, '旧消息 old budget message');
+    assert.equal(messages.find('a@x', 'b@x', 's2')?.body, 'an origin-id unlike its stanza id');
+    assert.equal(messages.outbound('a@x', 'o3', 'c@x')?.body, 'sent before the upgrade');
+    assert.equal(messages.outbound('a@x', 'o3')?.body, 'sent before the upgrade', 'without a peer (an error bounce)');
+    assert.equal(messages.outbound('a@x', 'o2'), undefined, 'inbound');
+    // New rows wait in the queue until indexed, and a search indexes them first.
+    const stored = messages.insert({
+      account: 'a@x',
+      peer: 'b@x',
+      direction: 'in',
+      senderKey: 'n1',
+      body: '新的预算 new budget',
+      timestamp: 2,
+      receivedAt: 2,
+      state: 'received',
+    });
+    assert.ok(stored);
+    assert.equal(count('SELECT count(*) AS n FROM messages_fts_pending'), 1);
+    assert.deepEqual(found('budget'), ['新的预算 new budget', '旧消息 old budget message']);
+    assert.equal(count('SELECT count(*) AS n FROM messages_fts_pending'), 0);
+    // Edits and deletes keep the index exact, indexed or still queued.
+    messages.correct(stored.id, 'corrected text', 3);
+    assert.deepEqual(found('budget'), ['旧消息 old budget message']);
+    assert.deepEqual(found('corrected'), ['corrected text']);
+    db.prepare("DELETE FROM messages WHERE sender_key = 'o1'").run();
+    assert.deepEqual(found('budget'), []);
+    const queued = messages.insert({
+      account: 'a@x',
+      peer: 'b@x',
+      direction: 'in',
+      senderKey: 'n2',
+      body: 'queued then deleted',
+      timestamp: 4,
+      receivedAt: 4,
+      state: 'received',
+    });
+    assert.ok(queued);
+    db.prepare('DELETE FROM messages WHERE id = ?').run(queued.id);
+    assert.equal(count('SELECT count(*) AS n FROM messages_fts_pending'), 0);
+    assert.deepEqual(found('deleted'), []);
+    insert.run('d@x', 'out', 'o4', 'o4', 's4', 'from another client of ours, ids unlike');
+    assert.equal(messages.outbound('a@x', 's4')?.body, 'from another client of ours, ids unlike');
+    assert.equal(messages.outbound('a@x', 's4', 'd@x')?.body, 'from another client of ours, ids unlike');
   });
 
   it('is idempotent and refuses an archive from a newer Parley', () => {

@@ -12,6 +12,10 @@ import { migration0006 } from './0006-message-features.ts';
 import { migration0007 } from './0007-correction-identity.ts';
 import { migration0008 } from './0008-roster-profile.ts';
 import { migration0009 } from './0009-lean-indexes.ts';
+import { migration0010 } from './0010-deferred-search-index.ts';
+import { migration0011 } from './0011-conversation-attention.ts';
+import { migration0013 } from './0013-pending-corrections.ts';
+import { migration0015 } from './0015-message-attachments.ts';
 
 export interface Migration {
   version: number;
@@ -29,6 +33,10 @@ export const migrations: readonly Migration[] = [
   migration0007,
   migration0008,
   migration0009,
+  migration0010,
+  migration0011,
+  migration0013,
+  migration0015,
 ];
 
 export function migrate(db: Database, list: readonly Migration[] = migrations): number {

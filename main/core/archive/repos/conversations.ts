@@ -10,6 +10,10 @@ export interface ConversationRow {
   draft: string;
   /** Open as a tab. */
   tab: number;
+  /** Notifications muted until this time (epoch ms); null: not muted. */
+  mutedUntil: number | null;
+  /** A new message plays a sound (1) or not (0). */
+  sound: number;
 }
 
 export type ConversationRepo = ReturnType<typeof createConversationRepo>;
@@ -20,7 +24,8 @@ export function createConversationRepo(db: Db) {
   );
   const select = `
     SELECT c.peer AS peer, m.body AS lastBody, m.timestamp AS lastTimestamp, c.opened_at AS openedAt,
-      c.read_up_to AS readUpTo, c.draft AS draft, c.tab AS tab
+      c.read_up_to AS readUpTo, c.draft AS draft, c.tab AS tab,
+      c.muted_until AS mutedUntil, c.sound AS sound
     FROM conversations c
     LEFT JOIN messages m ON m.id = (SELECT MAX(id) FROM messages WHERE account = c.account AND peer = c.peer)
     WHERE c.account = ?`;
@@ -38,6 +43,15 @@ export function createConversationRepo(db: Db) {
     'UPDATE conversations SET tab = ? WHERE account = ? AND peer = ?',
   );
   const remove = db.prepare<[string, string]>('DELETE FROM conversations WHERE account = ? AND peer = ?');
+  const setMutedUntil = db.prepare<[number | null, string, string]>(
+    'UPDATE conversations SET muted_until = ? WHERE account = ? AND peer = ?',
+  );
+  const setSound = db.prepare<[number, string, string]>(
+    'UPDATE conversations SET sound = ? WHERE account = ? AND peer = ?',
+  );
+  const attention = db.prepare<[string, string], { mutedUntil: number | null; sound: number }>(
+    'SELECT muted_until AS mutedUntil, sound FROM conversations WHERE account = ? AND peer = ?',
+  );
 
   return {
     removeAccount(account: string): void {
@@ -64,6 +78,17 @@ export function createConversationRepo(db: Db) {
     },
     remove(account: string, peer: string): void {
       remove.run(account, peer);
+    },
+    setMutedUntil(account: string, peer: string, until: number | null): void {
+      setMutedUntil.run(until, account, peer);
+    },
+    setSound(account: string, peer: string, on: boolean): void {
+      setSound.run(on ? 1 : 0, account, peer);
+    },
+    /** The notification preferences of one conversation (undefined: no such conversation). */
+    attention(account: string, peer: string): { mutedUntil: number | null; sound: boolean } | undefined {
+      const row = attention.get(account, peer);
+      return row ? { mutedUntil: row.mutedUntil, sound: row.sound === 1 } : undefined;
     },
   };
 }

@@ -1,6 +1,8 @@
 /** Messages: stored once per identity, read in pages, newest last; the outbox's states. */
+import { MessageAttachment } from '../../../../preload/contract.ts';
 import type { Message, MessageState } from '../../../../preload/contract.ts';
 import type { Db } from '../open.ts';
+import { searchIndexer } from '../search-index.ts';
 
 export interface NewMessage {
   /** Only for history fetched from the server (see reserveBelow); otherwise the next id. */
@@ -19,6 +21,8 @@ export interface NewMessage {
   /** XEP-0461: the id the quoted message was sent with, and its row here when known. */
   replyTo?: string | undefined;
   replyToRow?: number | undefined;
+  /** HTTP upload (issue 6): the shared file (migration 0015). */
+  attachment?: MessageAttachment | undefined;
 }
 
 interface Row {
@@ -38,10 +42,11 @@ interface Row {
   reply_preview?: string | null;
   reply_direction?: 'in' | 'out' | null;
   reactions_json?: string | null;
+  attachment?: string | null;
 }
 
 const COLUMNS =
-  'id, account, peer, direction, body, timestamp, state, error, message_id, edited_at, retracted_at, reply_to_row';
+  'id, account, peer, direction, body, timestamp, state, error, message_id, edited_at, retracted_at, reply_to_row, attachment';
 /** COLUMNS plus what other rows say about it: the quoted message's preview, reactions. */
 const FULL = `${COLUMNS},
   (SELECT substr(r.body, 1, 200) FROM messages r WHERE r.id = messages.reply_to_row) AS reply_preview,
@@ -90,7 +95,14 @@ export function toMessage(row: Row): Message {
         }
       : {}),
     ...(row.reactions_json ? { reactions: reactionsOf(row.reactions_json, row.account) } : {}),
+    ...(row.attachment ? attachmentOf(row.attachment) : {}),
   };
+}
+
+/** The stored attachment (JSON, migration 0015), if it still reads as one. */
+function attachmentOf(json: string): Pick<Message, 'attachment'> {
+  const parsed = MessageAttachment.safeParse(JSON.parse(json));
+  return parsed.success ? { attachment: parsed.data } : {};
 }
 
 export interface OutboundMessage extends Message {
@@ -105,9 +117,11 @@ function toOutbound(row: Row): OutboundMessage {
 export type MessageRepo = ReturnType<typeof createMessageRepo>;
 
 export function createMessageRepo(db: Db) {
+  // Inserts and body changes queue rows for the search index (migration 0010); it indexes them in batches.
+  const indexer = searchIndexer(db);
   const insert = db.prepare<NewMessage, Row>(`
-    INSERT INTO messages (id, account, peer, direction, sender_key, stanza_id, origin_id, message_id, body, timestamp, received_at, state, reply_to, reply_to_row)
-    VALUES (@id, @account, @peer, @direction, @senderKey, @stanzaId, @originId, @messageId, @body, @timestamp, @receivedAt, @state, @replyTo, @replyToRow)
+    INSERT INTO messages (id, account, peer, direction, sender_key, stanza_id, origin_id, message_id, body, timestamp, received_at, state, reply_to, reply_to_row, attachment)
+    VALUES (@id, @account, @peer, @direction, @senderKey, @stanzaId, @originId, @messageId, @body, @timestamp, @receivedAt, @state, @replyTo, @replyToRow, @attachment)
     ON CONFLICT DO NOTHING
     RETURNING ${COLUMNS}`);
   const advance = db.prepare<{ id: number; state: MessageState; error: string | null }, Row>(
@@ -126,14 +140,43 @@ export function createMessageRepo(db: Db) {
     `SELECT ${FULL} FROM messages WHERE account = ? AND peer = ? AND id < ? ORDER BY id DESC LIMIT ?`,
   );
   const byId = db.prepare<[number], Row>(`SELECT ${FULL} FROM messages WHERE id = ?`);
-  const byMessageId = db.prepare<[string, string, string], Row>(
-    `SELECT ${COLUMNS} FROM messages WHERE account = ? AND peer = ? AND message_id = ? ORDER BY id LIMIT 1`,
-  );
-  const byOriginId = db.prepare<{ account: string; peer: string; ref: string }, Row>(
+  // A message id is usually the sender key too (ours always: id = origin-id): those rows are
+  // found through the identity index; messages_ref holds only the others (migration 0010).
+  // Two lookups, not one UNION (SQLite merges a UNION … ORDER BY through sorters), and no
+  // ORDER BY id (the planner would walk the conversation by id instead): a few rows at most.
+  const byRef = (direction: string) => {
+    const byKey = db.prepare<{ account: string; peer: string; ref: string }, Row>(
+      `SELECT ${COLUMNS} FROM messages WHERE account = @account AND peer = @peer AND direction IN (${direction})
+         AND sender_key = @ref AND message_id = @ref`,
+    );
+    const byOther = db.prepare<{ account: string; peer: string; ref: string }, Row>(
+      `SELECT ${COLUMNS} FROM messages WHERE account = @account AND peer = @peer AND message_id = @ref
+         AND message_id IS NOT sender_key AND direction IN (${direction})`,
+    );
+    return {
+      /** The oldest match. */
+      get(key: { account: string; peer: string; ref: string }): Row | undefined {
+        let found: Row | undefined;
+        for (const row of byKey.all(key)) if (!found || row.id < found.id) found = row;
+        for (const row of byOther.all(key)) if (!found || row.id < found.id) found = row;
+        return found;
+      },
+    };
+  };
+  const byMessageId = byRef("'in', 'out'");
+  const byOriginIdRows = db.prepare<{ account: string; peer: string; ref: string }, Row>(
     // Our identity index serves it: the sender key is the origin-id whenever there is one.
+    // (At most one row per direction; with ORDER BY id the planner would walk the conversation.)
     `SELECT ${COLUMNS} FROM messages WHERE account = @account AND peer = @peer AND direction IN ('in', 'out')
-       AND sender_key = @ref AND origin_id = @ref ORDER BY id LIMIT 1`,
+       AND sender_key = @ref AND origin_id = @ref`,
   );
+  const byOriginId = {
+    get(key: { account: string; peer: string; ref: string }): Row | undefined {
+      let found: Row | undefined;
+      for (const row of byOriginIdRows.all(key)) if (!found || row.id < found.id) found = row;
+      return found;
+    },
+  };
   const refOf = db.prepare<[number], { ref: string | null; direction: 'in' | 'out'; peer: string; account: string }>(
     'SELECT COALESCE(origin_id, message_id) AS ref, direction, peer, account FROM messages WHERE id = ?',
   );
@@ -182,12 +225,22 @@ export function createMessageRepo(db: Db) {
   const unconfirmed = db.prepare<[string], Row>(
     `SELECT ${COLUMNS} FROM messages WHERE account = ? AND direction = 'out' AND state = 'sent' ORDER BY id`,
   );
-  const byStanzaId = db.prepare<[string, string], Row>(
-    `SELECT ${COLUMNS} FROM messages WHERE account = ? AND direction = 'out' AND message_id = ?`,
+  const byPeerStanzaId = byRef("'out'");
+  // Without a peer (an error bounce from a server): each conversation's identity index, then
+  // the few rows whose message id is not their sender key (messages_ref). Never a scan of the
+  // account's messages, which anyone could make us do with bounces.
+  const peersOf = db.prepare<[string], string>('SELECT peer FROM conversations WHERE account = ?').pluck();
+  const byOtherStanzaId = db.prepare<[string, string], Row>(
+    `SELECT ${COLUMNS} FROM messages WHERE account = ? AND message_id = ? AND message_id IS NOT sender_key
+       AND direction = 'out' ORDER BY id LIMIT 1`,
   );
-  const byPeerStanzaId = db.prepare<[string, string, string], Row>(
-    `SELECT ${COLUMNS} FROM messages WHERE account = ? AND peer = ? AND direction = 'out' AND message_id = ?`,
-  );
+  const byStanzaId = (account: string, ref: string): Row | undefined => {
+    for (const peer of peersOf.all(account)) {
+      const row = byPeerStanzaId.get({ account, peer, ref });
+      if (row) return row;
+    }
+    return byOtherStanzaId.get(account, ref);
+  };
   const removeAccount = db.prepare<[string]>('DELETE FROM messages WHERE account = ?');
   const removeConversation = db.prepare<[string, string]>('DELETE FROM messages WHERE account = ? AND peer = ?');
   const minId = db.prepare<[], { id: number | null }>('SELECT MIN(id) AS id FROM messages');
@@ -197,6 +250,28 @@ export function createMessageRepo(db: Db) {
   const all = db.prepare<[string, string], Row & { sender_key: string }>(
     `SELECT ${COLUMNS} FROM messages WHERE account = ? AND peer = ? ORDER BY id`,
   );
+  const insertOne = (message: NewMessage): Row | undefined =>
+    insert.get({
+      ...message,
+      stanzaId: message.stanzaId ?? null,
+      originId: message.originId ?? null,
+      messageId: message.messageId ?? null,
+      id: message.id ?? null,
+      replyTo: message.replyTo ?? null,
+      replyToRow: message.replyToRow ?? null,
+      attachment: message.attachment ? JSON.stringify(message.attachment) : null,
+    } as unknown as NewMessage);
+  const insertMany = db.transaction((batch: readonly NewMessage[]): (Message | undefined)[] => {
+    let stored = 0;
+    const out = batch.map((m) => {
+      const row = insertOne(m);
+      if (!row) return undefined;
+      stored++;
+      return toMessage(row);
+    });
+    if (stored > 0) indexer.noteWrites(stored);
+    return out;
+  });
   const full = (id: number): Message | undefined => {
     const row = byId.get(id);
     return row && toMessage(row);
@@ -205,16 +280,22 @@ export function createMessageRepo(db: Db) {
   return {
     /** Stores a message; undefined when the same identity is already stored. */
     insert(message: NewMessage): Message | undefined {
-      const row = insert.get({
-        ...message,
-        stanzaId: message.stanzaId ?? null,
-        originId: message.originId ?? null,
-        messageId: message.messageId ?? null,
-        id: message.id ?? null,
-        replyTo: message.replyTo ?? null,
-        replyToRow: message.replyToRow ?? null,
-      } as unknown as NewMessage);
-      return row && toMessage(row);
+      const row = insertOne(message);
+      if (!row) return undefined;
+      indexer.noteWrites();
+      return toMessage(row);
+    },
+    /**
+     * Stores a batch (a page of the server archive) in one transaction: one commit, one
+     * batch for the search index. The result has the message or undefined (a duplicate) for
+     * each, in order.
+     */
+    insertMany(batch: readonly NewMessage[]): (Message | undefined)[] {
+      return insertMany(batch);
+    },
+    /** Runs `work` in one transaction (nested: a savepoint), for callers that store several things at once. */
+    batch<T>(work: () => T): T {
+      return db.transaction(work)();
     },
     /** Moves an outbound message forward (never backwards); undefined when nothing changed. */
     advance(id: number, state: Exclude<MessageState, 'failed' | 'received'>): Message | undefined {
@@ -255,7 +336,8 @@ export function createMessageRepo(db: Db) {
     },
     /** An outbound message by the id it went out with (optionally only to `peer`). */
     outbound(account: string, stanzaId: string, peer?: string): OutboundMessage | undefined {
-      const row = peer === undefined ? byStanzaId.get(account, stanzaId) : byPeerStanzaId.get(account, peer, stanzaId);
+      const row =
+        peer === undefined ? byStanzaId(account, stanzaId) : byPeerStanzaId.get({ account, peer, ref: stanzaId });
       return row && toOutbound(row);
     },
     /** One message with everything about it (preview of what it quotes, reactions). */
@@ -265,7 +347,7 @@ export function createMessageRepo(db: Db) {
      * origin-id: ours are equal), optionally only from one side.
      */
     find(account: string, peer: string, ref: string, direction?: 'in' | 'out'): Message | undefined {
-      const row = byOriginId.get({ account, peer, ref }) ?? byMessageId.get(account, peer, ref);
+      const row = byOriginId.get({ account, peer, ref }) ?? byMessageId.get({ account, peer, ref });
       if (!row || (direction !== undefined && row.direction !== direction)) return undefined;
       return toMessage(row);
     },
@@ -291,6 +373,7 @@ export function createMessageRepo(db: Db) {
         if (applied.get(id, source.key ?? null, id, source.stanzaId ?? null)) return undefined;
         addEdit.run(at, source.key ?? null, source.stanzaId ?? null, id);
         setBody.run(body, at, id);
+        indexer.noteWrites();
         return full(id);
       })();
     },
@@ -302,6 +385,7 @@ export function createMessageRepo(db: Db) {
     retract(id: number, at: number): Message | undefined {
       return db.transaction(() => {
         if (tombstone.run(at, id).changes === 0) return undefined;
+        indexer.noteWrites();
         dropEdits.run(id);
         dropReactions.run(id);
         return full(id);

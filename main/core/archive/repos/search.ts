@@ -5,6 +5,7 @@
  */
 import type { SearchHit } from '../../../../preload/contract.ts';
 import type { Db } from '../open.ts';
+import { searchIndexer } from '../search-index.ts';
 import { accountToken, conversationToken, parseQuery, peerToken, snippet, timeCover } from '../search-text.ts';
 
 export interface SearchOptions {
@@ -40,6 +41,7 @@ export const MAX_SEARCH_LIMIT = 200;
 export type SearchRepo = ReturnType<typeof createSearchRepo>;
 
 export function createSearchRepo(db: Db) {
+  const indexer = searchIndexer(db);
   // One statement per combination of filters, so that each gets the plan it needs: the index
   // drives (CROSS JOIN keeps it outside), walking its matches newest first and stopping at `limit`.
   const statements = new Map<string, ReturnType<typeof prepare>>();
@@ -75,6 +77,8 @@ export function createSearchRepo(db: Db) {
     search(options: SearchOptions): SearchHit[] {
       const query = parseQuery(options.query);
       if (query.match === undefined) return [];
+      // Messages stored a moment ago may still wait for the index: they are found too.
+      indexer.flush();
       const { accountId, peer, from, to } = options;
       // The scope tokens narrow the index itself; the columns are still compared (exactly).
       const scope: string[] = [];
