@@ -9,6 +9,7 @@
  * Pure TypeScript + zod: imported by main (no DOM), preload and renderer.
  */
 import * as z from 'zod';
+import { Settings, SettingsPatch } from './settings.ts';
 
 const MAX_JID = 3071; // RFC 7622: three parts of at most 1023 bytes each
 
@@ -150,6 +151,11 @@ export const OwnPresence = z.object({
   auto: z.boolean().optional(),
   /** Recently used statuses with a message, newest first. */
   recent: z.array(z.object({ show: OwnShow, status: z.string() })),
+  /**
+   * What 'offline' does on this session: 'invisible' (the server has XEP-0186) or
+   * 'appear-offline' (no available presence at all); absent until the server is asked.
+   */
+  invisibility: z.enum(['invisible', 'appear-offline']).optional(),
 });
 export type OwnPresence = z.infer<typeof OwnPresence>;
 
@@ -252,6 +258,68 @@ export const GatewayInfo = z.object({
 });
 export type GatewayInfo = z.infer<typeof GatewayInfo>;
 
+// File transfer (issue 6): XEP-0096 over XEP-0065 SOCKS5 / XEP-0047 IBB.
+/**
+ * A file transfer. offered (incoming, waiting for Accept/Decline) → waiting (for the other
+ * side: to accept, or to open a stream) → connecting → transferring → completed, or failed
+ * with a reason (and a sentence in `error`).
+ */
+export const TransferState = z.enum(['offered', 'waiting', 'connecting', 'transferring', 'completed', 'failed']);
+export const TransferReason = z.enum([
+  'declined',
+  'timed-out',
+  'no-streamhost',
+  'size-limit',
+  'hash-mismatch',
+  'cancelled',
+  'error',
+]);
+export const TransferMethod = z.enum(['socks5-direct', 'socks5-proxy', 'ibb', 'http-upload']);
+/** The protocol a transfer uses (issue 6, Jingle + method choice): Jingle (XEP-0234), stream initiation (XEP-0096), or a shared link (XEP-0363). */
+export const TransferProtocol = z.enum(['jingle', 'si', 'http-upload']);
+/**
+ * Why 'transfer.sendFile' chose its protocol: the recipient's resource supports Jingle file
+ * transfer, or only XEP-0096; or it is offline, or supports no direct method (so HTTP upload).
+ */
+export const TransferChoice = z.enum(['peer-jingle', 'peer-si', 'peer-offline', 'peer-no-direct']);
+export const TransferId = z.string().regex(/^[0-9a-f]{24}$/u);
+/** Staging (issue 6, renderer side): a file being copied in from the renderer. */
+export const StageId = z.string().regex(/^[0-9a-f]{24}$/u);
+/** A staging chunk's raw size limit (its base64 must fit in one frame: MAX_FRAME is 256 KiB). */
+export const STAGE_CHUNK_BYTES = 128 * 1024;
+export const STAGE_CHUNK_BASE64 = 4 * Math.ceil(STAGE_CHUNK_BYTES / 3);
+export const Transfer = z.object({
+  id: TransferId,
+  accountId: AccountId,
+  /** The other side's full JID. */
+  peer: z.string(),
+  direction: z.enum(['in', 'out']),
+  /** Incoming: the sanitised name it will be saved under (or a numbered variant). */
+  name: z.string(),
+  size: z.number().int().nonnegative(),
+  mimeType: z.string().optional(),
+  description: z.string().optional(),
+  /** XEP-0300 sha-256 (base64) announced with the offer. */
+  sha256: z.string().optional(),
+  state: TransferState,
+  bytes: z.number().int().nonnegative(),
+  /** Bytes per second while transferring. */
+  speed: z.number().nonnegative(),
+  method: TransferMethod.optional(),
+  protocol: TransferProtocol.optional(),
+  /** Outgoing, from 'transfer.sendFile': why `protocol` was chosen. */
+  choice: TransferChoice.optional(),
+  reason: TransferReason.optional(),
+  error: z.string().optional(),
+  /** Outgoing: the file sent; incoming: where it was saved, once completed. */
+  path: z.string().optional(),
+  /** HTTP upload (XEP-0363): the shared link (an upload's, once completed; a download's). */
+  url: z.string().optional(),
+  startedAt: z.number(),
+  updatedAt: z.number(),
+});
+export type Transfer = z.infer<typeof Transfer>;
+
 /**
  * Outbound: queued (stored, not yet written to a stream) → sent (written) → acked (the
  * server took it: XEP-0198) → delivered (XEP-0184 receipt) → read (XEP-0333 displayed),
@@ -266,6 +334,15 @@ export type MessageState = z.infer<typeof MessageState>;
  * the smallest (zero and negative ones included).
  */
 export const MessageId = z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
+
+/** HTTP upload (issue 6): a file shared by link; the name is already sanitised. */
+export const MessageAttachment = z.object({
+  url: z.string().max(8192),
+  name: z.string().max(255).optional(),
+  size: z.number().int().nonnegative().optional(),
+  mediaType: z.string().max(255).optional(),
+});
+export type MessageAttachment = z.infer<typeof MessageAttachment>;
 
 export const Message = z.object({
   /** Local archive row id: increasing in arrival order. */
@@ -289,6 +366,8 @@ export const Message = z.object({
     .optional(),
   /** Reactions (XEP-0444) per emoji: how many people, and whether we are one of them. */
   reactions: z.array(z.object({ emoji: z.string(), count: z.number().int(), mine: z.boolean() })).optional(),
+  /** HTTP upload (issue 6): a shared file (an XEP-0066 https link that is the whole body); 'attachment.download' saves it. */
+  attachment: MessageAttachment.optional(),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -306,6 +385,10 @@ export const Conversation = z.object({
   draft: z.string().optional(),
   /** Open as a tab (reopened on restart). */
   tab: z.boolean().optional(),
+  /** Attention (issue 7): notifications muted until this time (epoch ms); null: not muted; absent: unchanged (a new message's event). */
+  mutedUntil: z.number().int().nonnegative().nullable().optional(),
+  /** Attention (issue 7): a new message plays a sound; absent: unchanged (a new message's event). */
+  sound: z.boolean().optional(),
 });
 export type Conversation = z.infer<typeof Conversation>;
 
@@ -361,6 +444,20 @@ export type RegistrationForm = z.infer<typeof RegistrationForm>;
 
 const MAX_BODY = 64 * 1024;
 const Empty = z.object({}).strict();
+
+/**
+ * Attention (issue 7): what a checked xmpp: link (XEP-0147) asks for. open: a conversation;
+ * message: a conversation with the composer filled (`body`); subscribe / roster: add the
+ * contact (`name`, `group` prefilled); join: a group chat room (not supported yet).
+ */
+export const UriRequest = z.object({
+  action: z.enum(['open', 'message', 'subscribe', 'roster', 'join']),
+  jid: BareJid,
+  body: z.string().max(MAX_BODY).optional(),
+  name: z.string().max(1024).optional(),
+  group: z.string().max(1000).optional(),
+});
+export type UriRequest = z.infer<typeof UriRequest>;
 
 /** Commands: renderer -> core, each answered once. */
 export const commands = {
@@ -467,6 +564,8 @@ export const commands = {
         peer: BareJid,
         /** Only messages with id < before (paging backwards). */
         before: MessageId.optional(),
+        /** Only messages with id > after, the oldest of them (paging forwards); not with `before`. */
+        after: MessageId.optional(),
         limit: z.number().int().min(1).max(500).optional(),
       })
       .strict(),
@@ -523,6 +622,8 @@ export const commands = {
           .refine((s) => s.trim().length > 0, 'message is empty'),
         /** A reply (XEP-0461) to the message with this local id. */
         replyTo: MessageId.optional(),
+        /** HTTP upload (issue 6): the body is this https link (an upload's), sent with XEP-0066 out-of-band data. */
+        oobUrl: z.string().min(9).max(8192).optional(),
       })
       .strict(),
     output: Message,
@@ -598,6 +699,10 @@ export const commands = {
         peer: BareJid,
         draft: z.string().max(MAX_BODY).optional(),
         tab: z.boolean().optional(),
+        /** Mutes notifications until this time (epoch ms); null unmutes. */
+        mutedUntil: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).nullable().optional(),
+        /** A new message plays a sound (when notifications do). */
+        sound: z.boolean().optional(),
       })
       .strict(),
     output: Conversation,
@@ -610,7 +715,7 @@ export const commands = {
   /**
    * Opens a link from a message outside the app, after the user clicked it: http(s) in the
    * system browser, mailto: in the mail client. Anything else is refused with 'bad-request'
-   * (xmpp: links are not handled yet). Nothing is fetched before the click: no previews.
+   * (xmpp: links go to 'app.openUri' instead). Nothing is fetched before the click: no previews.
    */
   'app.openExternal': {
     input: z.object({ url: z.string().max(4096) }).strict(),
@@ -772,6 +877,146 @@ export const commands = {
     input: z.object({ active: z.boolean() }).strict(),
     output: z.object({}),
   },
+  // Attention (issue 7): notifications, xmpp: links.
+  /** The conversation shown in the window (null: none): no notification for it while the window is active. */
+  'app.setVisibleConversation': {
+    input: z.object({ conversation: z.object({ accountId: AccountId, peer: BareJid }).strict().nullable() }).strict(),
+    output: z.object({}),
+  },
+  /**
+   * An xmpp: link (XEP-0147) the user clicked: checked by the core, then offered back to the
+   * renderer as an 'app.uri' event for the user to confirm; a link that is not valid is
+   * refused with 'bad-request' saying why.
+   */
+  'app.openUri': {
+    input: z.object({ uri: z.string().max(8192) }).strict(),
+    output: z.object({}),
+  },
+  /** The xmpp: link waiting for the user (one the OS handed over before the window was up), taken once. */
+  'app.takeUri': {
+    input: Empty,
+    output: z.object({ request: UriRequest.nullable() }),
+  },
+  // Settings (issue 7): the user's settings (preload/settings.ts); changes also arrive as 'settings.changed'.
+  'settings.get': {
+    input: Empty,
+    output: Settings,
+  },
+  /** Applies a partial change (each section any subset of its fields); an invalid patch changes nothing. */
+  'settings.update': {
+    input: SettingsPatch,
+    output: Settings,
+  },
+  /** Opens Parley's logs or data folder in the OS file manager (the host's openPath port). */
+  'app.openFolder': {
+    input: z.object({ folder: z.enum(['logs', 'data']) }).strict(),
+    output: z.object({}),
+  },
+  // File transfer (issue 6).
+  /** Every transfer of this session (one account's, or all). */
+  'transfers.list': {
+    input: z.object({ accountId: AccountId.optional() }).strict(),
+    output: z.object({ transfers: z.array(Transfer) }),
+  },
+  'transfer.accept': {
+    input: z.object({ accountId: AccountId, id: TransferId }).strict(),
+    output: z.object({}),
+  },
+  'transfer.decline': {
+    input: z.object({ accountId: AccountId, id: TransferId }).strict(),
+    output: z.object({}),
+  },
+  /** Stops a transfer in any state (both ends are told; a partial file is removed). */
+  /**
+   * A received file (a completed incoming transfer): open it with the system's default app,
+   * or show it in its folder (`reveal`). Programs and scripts are only ever shown, never opened.
+   */
+  'transfer.open': {
+    input: z.object({ accountId: AccountId, id: TransferId, reveal: z.boolean() }).strict(),
+    output: z.object({}),
+  },
+  'transfer.cancel': {
+    input: z.object({ accountId: AccountId, id: TransferId }).strict(),
+    output: z.object({}),
+  },
+  /** Offers a file (an absolute path on this machine) to a contact: a full JID, or a bare one (its best resource). */
+  'transfer.sendFile': {
+    input: z
+      .object({ accountId: AccountId, peer: z.string().trim().min(3).max(MAX_JID), path: z.string().min(1).max(4096) })
+      .strict(),
+    output: Transfer,
+  },
+  /** XEP-0363: uploads a file (an absolute path) to the server's upload service; the completed transfer has the link. */
+  'transfer.upload': {
+    input: z.object({ accountId: AccountId, path: z.string().min(1).max(4096) }).strict(),
+    output: Transfer,
+  },
+  /** Downloads a shared file link (https) into the downloads folder (sanitised name, never overwriting). */
+  'transfer.download': {
+    input: z.object({ accountId: AccountId, url: z.string().min(8).max(8192) }).strict(),
+    output: Transfer,
+  },
+  /**
+   * HTTP upload (issue 6): saves a message's attachment (https only) into the downloads folder
+   * as a transfer ('transfer.updated' reports progress; 'transfer.cancel' stops it). The size
+   * comes first (HTTP HEAD): above `confirmAbove` bytes (default and most 2 GiB), nothing starts
+   * until the call is repeated with `confirmed`; the answer then says `confirm` with the size.
+   */
+  'attachment.download': {
+    input: z
+      .object({
+        accountId: AccountId,
+        messageId: MessageId,
+        confirmed: z.boolean().optional(),
+        confirmAbove: z
+          .number()
+          .int()
+          .nonnegative()
+          .max(2 * 1024 ** 3)
+          .optional(),
+      })
+      .strict(),
+    output: z.discriminatedUnion('status', [
+      z.object({ status: z.literal('started'), transfer: Transfer }),
+      z.object({ status: z.literal('confirm'), size: z.number().int().nonnegative() }),
+    ]),
+  },
+  // File transfer staging (issue 6, renderer side): a sandboxed renderer copies a File into a
+  // private staging folder chunk by chunk, then sends or uploads the staged path.
+  'transfer.stageBegin': {
+    input: z
+      .object({
+        name: z.string().trim().min(1).max(1024),
+        size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+        mediaType: z.string().max(255).optional(),
+      })
+      .strict(),
+    output: z.object({ stageId: StageId }),
+  },
+  /** One chunk (base64 of at most 128 KiB) at `offset`: exactly where the previous one ended. */
+  'transfer.stageChunk': {
+    input: z
+      .object({
+        stageId: StageId,
+        offset: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+        data: z
+          .string()
+          .max(STAGE_CHUNK_BASE64)
+          .regex(/^[A-Za-z0-9+/]*={0,2}$/u),
+      })
+      .strict(),
+    output: z.object({ received: z.number().int().nonnegative() }),
+  },
+  /** The staged file is complete (every announced byte): its path, for 'transfer.sendFile' or 'transfer.upload'. */
+  'transfer.stageEnd': {
+    input: z.object({ stageId: StageId }).strict(),
+    output: z.object({ path: z.string(), name: z.string(), mediaType: z.string().optional() }),
+  },
+  /** Drops an unfinished stage (the user cancelled, or reading the file failed). */
+  'transfer.stageAbort': {
+    input: z.object({ stageId: StageId }).strict(),
+    output: z.object({}),
+  },
 } as const;
 
 /** Events: core -> renderer, pushed to every connected client. */
@@ -805,6 +1050,16 @@ export const events = {
   'presence.own': OwnPresence,
   /** The blocklist changed (XEP-0191: ours, or a push from another client). */
   'blocklist.updated': z.object({ accountId: AccountId, jids: z.array(z.string()) }),
+  /** The settings changed (from any window): the whole new settings. */
+  'settings.changed': Settings,
+  // Attention (issue 7).
+  /** Open this account's conversation (at this message): a notification was clicked. */
+  'app.navigate': z.object({ accountId: AccountId, peer: BareJid, messageId: MessageId.optional() }),
+  /** A checked xmpp: link (XEP-0147) to offer the user: nothing happens until they confirm. */
+  'app.uri': UriRequest,
+  // File transfer (issue 6).
+  /** A transfer was offered, changed state or made progress (a few times a second at most). */
+  'transfer.updated': Transfer,
 } as const;
 
 export type Commands = typeof commands;

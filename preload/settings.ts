@@ -43,8 +43,12 @@ export const PrivacySettings = z.object({
 });
 
 export const FileSettings = z.object({
-  /** Where accepted files go; empty: the OS downloads folder. */
-  downloadsDir: z.string().max(4096),
+  /** Where accepted files go: a full path (POSIX, Windows drive or UNC); empty: the OS downloads folder. */
+  downloadsDir: z
+    .string()
+    .max(4096)
+    .regex(/^$|^(?:\/|[A-Za-z]:[\\/]|\\\\)/u, 'a full path, or empty')
+    .refine((dir) => !dir.includes('\0'), 'no NUL'),
   /** Accept files from roster contacts without asking, up to `autoAcceptMaxBytes` (default off). */
   autoAcceptFromContacts: z.boolean(),
   autoAcceptMaxBytes: z

@@ -1,15 +1,11 @@
-/** Renderer entry: pick language and transport, then mount the app. */
+/** Renderer entry: pick the transport, then mount the app (language and theme follow the settings). */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';
 import { createAppClient } from './app/client.ts';
 import { CoreProvider } from './app/core.ts';
 import { createTransport } from './app/transport.ts';
-import { createI18n, I18nProvider, pickLanguage } from './i18n/index.ts';
-
-const i18n = createI18n(pickLanguage(new URLSearchParams(location.search).get('lang'), navigator.language));
-document.documentElement.lang = i18n.lang;
-document.title = i18n.t.appName;
+import { SettingsProvider } from './features/settings/SettingsProvider.tsx';
 
 const transport = createTransport();
 const core = { transport, client: createAppClient(transport) };
@@ -18,10 +14,10 @@ const root = document.getElementById('root');
 if (root === null) throw new Error('index.html lacks #root');
 createRoot(root).render(
   <StrictMode>
-    <I18nProvider value={i18n}>
-      <CoreProvider value={core}>
+    <CoreProvider value={core}>
+      <SettingsProvider>
         <App />
-      </CoreProvider>
-    </I18nProvider>
+      </SettingsProvider>
+    </CoreProvider>
   </StrictMode>,
 );

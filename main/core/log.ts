@@ -10,6 +10,14 @@ export interface Logger {
   info(topic: string, message: string, detail?: unknown): void;
   warn(topic: string, message: string, detail?: unknown): void;
   error(topic: string, message: string, detail?: unknown): void;
+  /** Changes the lowest level written, live (loggers that have a level: createLogger's). */
+  setLevel?(level: Level): void;
+}
+
+export const LEVELS: readonly Level[] = ['debug', 'info', 'warn', 'error'];
+
+export function isLevel(value: string): value is Level {
+  return (LEVELS as readonly string[]).includes(value);
 }
 
 export type LogSink = (line: string) => void;
@@ -25,13 +33,33 @@ function describe(detail: unknown): string {
   }
 }
 
-export function createLogger(level: Level, sink: LogSink = (line) => process.stderr.write(line + '\n')): Logger {
-  const min = ORDER[level];
+export interface LevelledLogger extends Logger {
+  readonly level: Level;
+  setLevel(level: Level): void;
+}
+
+/** A logger writing lines of `level` and above to `sink`; `setLevel` moves the threshold live (the log level setting). */
+export function createLogger(
+  level: Level,
+  sink: LogSink = (line) => process.stderr.write(line + '\n'),
+): LevelledLogger {
+  let current = level;
   const at = (lvl: Level) => (topic: string, message: string, detail?: unknown) => {
-    if (ORDER[lvl] < min) return;
+    if (ORDER[lvl] < ORDER[current]) return;
     sink(`${new Date().toISOString()} ${lvl.toUpperCase().padEnd(5)} [${topic}] ${message}${describe(detail)}`);
   };
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    get level() {
+      return current;
+    },
+    setLevel(next) {
+      current = next;
+    },
+  };
 }
 
 const ignore = (): void => undefined;

@@ -185,6 +185,12 @@ export class TransferStaging {
   }
 
   /** The media type announced for a finished staged file (for its upload's Content-Type). */
+  /** Whether `filePath` is a finished stage's file: the only files a renderer may send. */
+  isStaged(filePath: string): boolean {
+    for (const stage of this.#stages.values()) if (stage.done && stage.file === filePath) return true;
+    return false;
+  }
+
   mediaTypeOf(filePath: string): string | undefined {
     for (const stage of this.#stages.values()) if (stage.done && stage.file === filePath) return stage.mediaType;
     return undefined;

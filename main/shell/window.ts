@@ -9,13 +9,19 @@
 import { app, BrowserWindow } from 'electron';
 import type { Logger } from '../core/log.ts';
 import { APP_ENTRY } from './app-origin.ts';
+import { DEFAULT_SIZE, MIN_SIZE, type WindowState } from './desktop-pure.ts';
 
-export function createMainWindow(preload: string, log: Logger): BrowserWindow {
+/** `state`: the restored bounds (already fitted to the displays); `show: false` starts hidden (to the tray). */
+export function createMainWindow(
+  preload: string,
+  log: Logger,
+  options: { state?: WindowState | undefined; show?: boolean } = {},
+): BrowserWindow {
+  const bounds = options.state?.bounds ?? DEFAULT_SIZE;
   const win = new BrowserWindow({
-    width: 1100,
-    height: 740,
-    minWidth: 640,
-    minHeight: 420,
+    ...bounds,
+    minWidth: MIN_SIZE.width,
+    minHeight: MIN_SIZE.height,
     title: 'Parley',
     show: false,
     webPreferences: {
@@ -36,6 +42,8 @@ export function createMainWindow(preload: string, log: Logger): BrowserWindow {
     },
   });
   win.once('ready-to-show', () => {
+    if (options.show === false) return;
+    if (options.state?.maximized === true) win.maximize();
     win.show();
   });
   win.loadURL(APP_ENTRY).catch((err: unknown) => {

@@ -8,12 +8,12 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createCore } from '../core/create-core.ts';
-import { createLogger, type Level } from '../core/log.ts';
+import { createLogger, isLevel } from '../core/log.ts';
+import { createJsonSettingsStorage } from '../core/settings/settings-service.ts';
 import { createWebLinkOpener } from './open-external.ts';
+import { createWebAttention, exposeToParent } from './attention.ts';
 import { defaultDataDir, rendererDir } from './paths.ts';
 import { startWebHost } from './server.ts';
-
-const LEVELS = new Set(['debug', 'info', 'warn', 'error']);
 
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -21,7 +21,10 @@ async function main(argv: string[]): Promise<void> {
     options: {
       port: { type: 'string', default: '0' },
       'data-dir': { type: 'string' },
-      'log-level': { type: 'string', default: 'warn' },
+      /** End-to-end tests: notification intents on stdout, clicks on stdin (attention.ts). */
+      'test-hooks': { type: 'boolean', default: false },
+      /** Without it, the log level setting (Settings > Advanced) applies. */
+      'log-level': { type: 'string' },
     },
     strict: true,
   });
@@ -29,14 +32,36 @@ async function main(argv: string[]): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port: expected 0..65535, got ${values.port}`);
   const level = values['log-level'];
-  if (!LEVELS.has(level)) throw new Error(`--log-level: expected one of ${[...LEVELS].join(', ')}`);
+  if (level !== undefined && !isLevel(level)) throw new Error('--log-level: expected one of debug, info, warn, error');
   if (!existsSync(path.join(rendererDir, 'index.html')))
     throw new Error(`the renderer is not built (${rendererDir}): run \`npm run build\` first`);
 
-  const log = createLogger(level as Level);
+  const log = createLogger(level ?? 'warn');
   const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir());
-  // Links are reported, not opened: see open-external.ts.
-  const core = await createCore({ dataDir, log, openExternal: createWebLinkOpener().openExternal });
+  // Links and folders are reported, not opened: see open-external.ts. Notifications and the
+  // tray are logged (attention.ts).
+  const attention = createWebAttention(log);
+  const core = await createCore({
+    dataDir,
+    log,
+    notifier: attention.notifier,
+    tray: attention.tray,
+    openExternal: createWebLinkOpener().openExternal,
+    settingsStorage: createJsonSettingsStorage(dataDir),
+    followLogLevelSetting: level === undefined,
+    openPath: (folder) => {
+      process.stdout.write(`Parley web: would open the folder ${folder}\n`);
+      return Promise.resolve();
+    },
+    // A web page cannot open files on the user's machine: say what Electron would do.
+    openFile: (file) => {
+      process.stdout.write(`Parley web: would open the file ${file}\n`);
+      return Promise.resolve();
+    },
+    showItemInFolder: (file) => {
+      process.stdout.write(`Parley web: would show the file ${file}\n`);
+    },
+  });
   const host = await startWebHost({
     rpc: core.rpc,
     staticDir: rendererDir,
@@ -44,6 +69,14 @@ async function main(argv: string[]): Promise<void> {
     port,
     log,
   });
+  if (values['test-hooks'])
+    exposeToParent(
+      attention,
+      (target) => {
+        core.attention.openTarget(target);
+      },
+      log,
+    );
   process.stdout.write(`Parley web UI: ${host.url}\n`);
 
   let stopping = false;

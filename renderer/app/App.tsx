@@ -8,6 +8,8 @@ import { useI18n } from '../i18n/index.ts';
 import { errorText } from './client.ts';
 import { useLink } from './core.ts';
 import { MainView } from './MainView.tsx';
+import { SettingsButton } from '../features/settings/SettingsButton.tsx';
+import { SettingsDialog } from '../features/settings/SettingsDialog.tsx';
 import { Icons, Logo, Spinner } from './ui.tsx';
 import { useActivity } from './useActivity.ts';
 import { secondsUntil, useNow } from './useNow.ts';
@@ -17,6 +19,7 @@ export function App(): ReactNode {
   const link = useLink();
   const { accounts, error, put, remove, reload } = useSnapshot();
   const [login, setLogin] = useState<LoginPrefill | null>(null);
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const closeLogin = useCallback(() => {
     setLogin(null);
     reload();
@@ -38,6 +41,19 @@ export function App(): ReactNode {
         onCancel={accounts.length === 0 ? undefined : closeLogin}
       />
     );
+    screen = (
+      <>
+        <div className="login-settings">
+          <SettingsButton
+            withText
+            onOpen={() => {
+              setSettingsOpen(true);
+            }}
+          />
+        </div>
+        {screen}
+      </>
+    );
   } else {
     screen = (
       <MainView
@@ -50,6 +66,9 @@ export function App(): ReactNode {
         onSignIn={(account) => {
           setLogin({ jid: account.jid, server: account.server, rememberPassword: account.rememberPassword });
         }}
+        onOpenSettings={() => {
+          setSettingsOpen(true);
+        }}
       />
     );
   }
@@ -58,6 +77,24 @@ export function App(): ReactNode {
     <>
       <div className="app" inert={down}>
         {screen}
+        {settingsOpen && accounts !== undefined && (
+          <SettingsDialog
+            accounts={accounts}
+            put={put}
+            onRemoved={remove}
+            onAddAccount={() => {
+              setSettingsOpen(false);
+              setLogin({ jid: '', server: '' });
+            }}
+            onSignIn={(account) => {
+              setSettingsOpen(false);
+              setLogin({ jid: account.jid, server: account.server, rememberPassword: account.rememberPassword });
+            }}
+            onClose={() => {
+              setSettingsOpen(false);
+            }}
+          />
+        )}
       </div>
       {down && <Disconnected link={link} />}
     </>

@@ -4,7 +4,7 @@
  * when there are several, with its unread count), conversations of all accounts merged; a
  * conversation opens, and sends, in its own account. Open conversations are tabs above the pane.
  */
-import { useCallback, useEffect, useId, useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useId, useMemo, useState, type ReactNode } from 'react';
 import type { AccountState } from '../../preload/contract.ts';
 import { AccountHeader } from '../features/accounts/AccountHeader.tsx';
 import { AccountsDialog } from '../features/accounts/AccountsDialog.tsx';
@@ -17,7 +17,12 @@ import { ContactList } from '../features/roster/ContactList.tsx';
 import { useRosters } from '../features/roster/useRoster.ts';
 import { RosterActions } from '../features/roster-actions/RosterActions.tsx';
 import { SearchPanel } from '../features/search/SearchPanel.tsx';
+import { AttentionBridge } from '../features/attention/AttentionBridge.tsx';
+import { QuickSwitcher, type SwitcherMode } from '../features/quick-switcher/QuickSwitcher.tsx';
+import { focusSearchField, useShortcuts } from '../features/shortcuts/useShortcuts.ts';
 import { useI18n } from '../i18n/index.ts';
+import { SettingsButton } from '../features/settings/SettingsButton.tsx';
+import { TransfersButton } from '../features/transfers/TransfersPanel.tsx';
 import { Icons } from './ui.tsx';
 
 interface Props {
@@ -26,9 +31,11 @@ interface Props {
   onSignIn: (account: AccountState) => void;
   onAddAccount: () => void;
   onRemoved: (accountId: string) => void;
+  /** Opens the settings window (App holds it). */
+  onOpenSettings: () => void;
 }
 
-export function MainView({ accounts, put, onSignIn, onAddAccount, onRemoved }: Props): ReactNode {
+export function MainView({ accounts, put, onSignIn, onAddAccount, onRemoved, onOpenSettings }: Props): ReactNode {
   const byId = useMemo(() => new Map(accounts.map((a) => [a.id, a])), [accounts]);
   const enabled = accounts.filter((a) => a.enabled);
   // All switched off: still show what is cached, rather than nothing.
@@ -41,19 +48,6 @@ export function MainView({ accounts, put, onSignIn, onAddAccount, onRemoved }: P
   const { t } = useI18n();
   const [searching, setSearching] = useState(false);
   const [jump, setJump] = useState<{ key: string; id: number; token: number } | null>(null);
-  // Ctrl+Shift+F (Cmd+Shift+F): search every conversation.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.shiftKey && e.key.toLowerCase() === 'f') {
-        e.preventDefault();
-        setSearching(true);
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => {
-      window.removeEventListener('keydown', onKey);
-    };
-  }, []);
   const selected = tabs.selected === null ? null : splitKey(tabs.selected);
   const selectedAccount = selected === null ? undefined : byId.get(selected.accountId);
   const selectedKey = selected !== null && selectedAccount !== undefined ? tabs.selected : null;
@@ -89,6 +83,22 @@ export function MainView({ accounts, put, onSignIn, onAddAccount, onRemoved }: P
   });
 
   const { open, close, select, deselect } = tabs;
+  // Keyboard: Ctrl/Cmd+N, +F (and +Shift+F), +K, +1…9 (features/shortcuts).
+  const [switcher, setSwitcher] = useState<SwitcherMode | null>(null);
+  useShortcuts({
+    newConversation: () => {
+      setSwitcher('new');
+    },
+    quickSwitcher: () => {
+      setSwitcher('switch');
+    },
+    search: () => {
+      setSearching(true);
+      focusSearchField();
+    },
+    tabs: tabs.keys,
+    selectTab: select,
+  });
   const onDraft = useCallback(
     (draft: string) => {
       if (selectedKey !== null) patchConversation(selectedKey, { draft });
@@ -106,6 +116,7 @@ export function MainView({ accounts, put, onSignIn, onAddAccount, onRemoved }: P
           onOpenAccounts={() => {
             setManaging(true);
           }}
+          actions={<SettingsButton onOpen={onOpenSettings} />}
         />
         <RosterActions
           accounts={accounts}
@@ -117,7 +128,7 @@ export function MainView({ accounts, put, onSignIn, onAddAccount, onRemoved }: P
             type="button"
             className={searching ? 'button secondary pressed' : 'button secondary'}
             aria-pressed={searching}
-            aria-keyshortcuts="Control+Shift+F"
+            aria-keyshortcuts="Control+F Control+Shift+F"
             onClick={() => {
               setSearching((s) => !s);
             }}
@@ -125,6 +136,8 @@ export function MainView({ accounts, put, onSignIn, onAddAccount, onRemoved }: P
             <Icons.search />
             <span>{t.searchToggle}</span>
           </button>
+          {/* File transfer (issue 6): the transfers view, with the number of active transfers. */}
+          <TransfersButton />
         </div>
         {searching && (
           <SearchPanel
@@ -195,6 +208,31 @@ export function MainView({ accounts, put, onSignIn, onAddAccount, onRemoved }: P
           </div>
         )}
       </main>
+      {switcher !== null && (
+        <QuickSwitcher
+          mode={switcher}
+          conversations={conversations}
+          contacts={contacts}
+          accounts={accounts}
+          onOpen={(accountId, peer) => {
+            setSwitcher(null);
+            open(accountId, peer);
+          }}
+          onClose={() => {
+            setSwitcher(null);
+          }}
+        />
+      )}
+      {/* Attention (issue 7): notification clicks, xmpp: links, the conversation shown. */}
+      <AttentionBridge
+        accounts={accounts}
+        visible={selected !== null && selectedKey !== null ? selected : null}
+        onOpen={open}
+        onJump={(accountId, peer, id) => {
+          setJump({ key: conversationKey({ accountId, peer }), id, token: Date.now() });
+        }}
+        onConversation={putConversation}
+      />
       {managing && (
         <AccountsDialog
           accounts={accounts}

@@ -6,6 +6,7 @@
  */
 import type { Client, CommandInput, CommandName, CommandOutput } from '../../preload/contract.ts';
 import { createClient, RpcError } from '../../preload/rpc.ts';
+import { coreErrorText } from '../i18n/errors.ts';
 import type { Messages } from '../i18n/index.ts';
 import type { Transport } from './transport.ts';
 
@@ -41,9 +42,9 @@ export function createAppClient(transport: Transport): Client {
   };
 }
 
-/** A sentence for the user: the core's own message, or a generic one. */
+/** A sentence for the user: the core's error in the user's language (i18n/errors.ts), or a generic one. */
 export function errorText(err: unknown, t: Messages): string {
-  if (err instanceof RpcError) return err.message;
+  if (err instanceof RpcError) return coreErrorText(err, t);
   if (err instanceof DisconnectedError) return t.notConnectedToCore;
   return t.unexpectedError;
 }

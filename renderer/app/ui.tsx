@@ -45,7 +45,7 @@ function placeholderText(name: string, jid: string): string {
 
 /**
  * A placeholder avatar: the name's initials on the address's XEP-0392 colour, one colour
- * per theme (styles.css picks it with prefers-color-scheme), with an optional presence dot.
+ * per theme (styles.css picks it with light-dark(), following the Theme setting), with an optional presence dot.
  */
 export function Avatar({
   name,

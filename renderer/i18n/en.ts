@@ -12,11 +12,23 @@
  * "New messages", "Close <name>", "<n> unread") must stay exactly these English strings.
  */
 import { rosterActionsEn } from '../features/roster-actions/strings.ts';
+import { settingsEn } from '../features/settings/strings.ts';
+import { attentionEn } from '../features/attention/strings.ts';
+import { transfersEn } from '../features/transfers/strings.ts';
+
+/** English plural categories ("one" / "other"), for counts in sentences. */
+const enPlural = new Intl.PluralRules('en');
 
 export const en = {
   appName: 'Parley',
   // Roster actions, own status, profiles, blocking, directory, gateways (features/roster-actions)
   ...rosterActionsEn,
+  // Settings window, themes, language (issue 7: features/settings/strings.ts)
+  ...settingsEn,
+  // Attention (issue 7: xmpp: links, conversation mute; features/attention/strings.ts)
+  ...attentionEn,
+  // File transfer (issue 6: transfers view, offers, file bubbles; features/transfers/strings.ts)
+  ...transfersEn,
 
   // Core connection (transport)
   connectingToCore: 'Starting Parley…',
@@ -63,12 +75,14 @@ export const en = {
   allOnline: 'All online',
   someOnline: (online: number, total: number) => `${String(online)} of ${String(total)} online`,
   allDisabled: 'All accounts disabled',
-  accountCount: (count: number) => `${String(count)} accounts`,
+  accountCount: (count: number) => `${String(count)} ${enPlural.select(count) === 'one' ? 'account' : 'accounts'}`,
   conflictMessage: 'Another client signed in with this account and took over the connection.',
   passwordNeeded: 'Enter the password to connect.',
   accountProblems: 'Account problems',
   syncingHistory: (count: number) =>
-    count === 0 ? 'Syncing history…' : `Syncing history… ${String(count)} ${count === 1 ? 'message' : 'messages'}`,
+    count === 0
+      ? 'Syncing history…'
+      : `Syncing history… ${String(count)} ${enPlural.select(count) === 'one' ? 'message' : 'messages'}`,
   viaAccount: (jid: string) => `Account: ${jid}`,
   viaServer: (server: string) => `Server: ${server}`,
 
@@ -142,7 +156,8 @@ export const en = {
   groupCount: (online: number, total: number) => `(${String(online)}/${String(total)})`,
   noContactsMatch: (query: string) => `No contacts match “${query}”.`,
   nobodyOnline: 'None of your contacts is online.',
-  contactsFound: (count: number) => (count === 1 ? '1 contact found' : `${String(count)} contacts found`),
+  contactsFound: (count: number) =>
+    enPlural.select(count) === 'one' ? '1 contact found' : `${String(count)} contacts found`,
   you: 'You',
 
   // Search ("Search messages" and "Search results" are accessible names used by tests)
@@ -233,4 +248,62 @@ export const en = {
   editHint: 'Enter to save, Escape to cancel',
   typing: (name: string) => `${name} is typing…`,
   pausedTyping: (name: string) => `${name} paused typing`,
+
+  // Language completeness, keyboard and accessibility (issue 7: quick switcher, shortcuts, core errors)
+  quickSwitcher: 'Go to conversation',
+  quickSwitcherLabel: 'Find a contact or conversation',
+  quickSwitcherPlaceholder: 'Name or address',
+  quickSwitcherHint: 'Up and Down choose, Enter opens.',
+  quickSwitcherResults: 'Matches',
+  quickSwitcherNone: 'Nothing matches.',
+  matchCount: (count: number) => (enPlural.select(count) === 'one' ? '1 match' : `${String(count)} matches`),
+  newConversation: 'New conversation',
+  newConversationLabel: 'Contact or address',
+  newConversationHint: 'Pick a contact, or type an address like name@example.org and press Enter.',
+  newConversationAccount: 'From account',
+  newConversationWith: (jid: string) => `Start a conversation with ${jid}`,
+  errBadRequest: 'Parley could not do this: the request was not valid.',
+  errUnknownCommand: 'This version of Parley cannot do this.',
+  errNotFound: 'This is no longer there.',
+  errAuthFailed: 'Wrong address or password.',
+  errDnsFailed: 'The server was not found.',
+  errConnectionRefused: 'The server refused the connection.',
+  errTimeout: 'The server did not answer in time.',
+  errTlsFailed: 'A secure connection to the server could not be made.',
+  errStreamError: 'The server closed the connection.',
+  errNetwork: 'The network connection failed.',
+  errNotConnected: 'The account must be online for this.',
+  errInternal: 'Something went wrong in Parley.',
+  errCertificateUntrusted: 'The server’s certificate is not trusted.',
+  errCertificateChanged: 'The server’s certificate has changed.',
+  errConflict: 'Another client signed in with this account and took over the connection.',
+  errPolicyViolation: 'The server closed the connection for a policy violation.',
+  errAuthDowngrade: 'The server offered only a weaker sign-in than before.',
+  errRegistrationConflict: 'This address is already taken.',
+  errNotAcceptable: 'The server did not accept what was entered.',
+  errNotAllowed: 'The server does not allow this.',
+  errNotSupported: 'The server does not support this.',
+  errNoAnswer: 'The server did not answer.',
+  bounceServiceUnavailable: 'the recipient cannot receive messages',
+  bounceItemNotFound: 'no such recipient',
+  bounceRemoteServerNotFound: 'the recipient’s server could not be reached',
+  bounceRemoteServerTimeout: 'the recipient’s server did not answer',
+  bounceForbidden: 'not allowed to send to this recipient',
+  bounceNotAcceptable: 'the server refused the message',
+  bouncePolicyViolation: 'the server refused the message for a policy violation',
+  bounceResourceConstraint: 'the server is overloaded',
+  bounceOther: 'the server returned an error',
+  /** Between "Failed" and its reason. */
+  failureSeparator: ': ',
+  // HTTP upload links in messages (issue 6): the file bubble.
+  attachmentLabel: (name: string) => `File ${name}`,
+  attachmentUnnamed: 'File',
+  attachmentDownload: 'Download',
+  attachmentDownloadAnyway: 'Download anyway',
+  attachmentChecking: 'Checking the file…',
+  attachmentConfirm: (size: string) => `This file is ${size}. Download it?`,
+  attachmentDownloading: (name: string) => `Downloading ${name}`,
+  attachmentSaved: (name: string) => `Saved as ${name}`,
+  attachmentFailed: 'The download failed.',
+  attachmentCancelled: 'Download cancelled.',
 } as const;

@@ -1,7 +1,8 @@
 /**
  * Languages, message tables and locale-aware formatting.
- * The language is chosen once at start-up: `?lang=` (tests) wins over
- * `navigator.language`; any zh* becomes zh-CN, everything else English.
+ * The language follows the Language setting (features/settings: switched live, no
+ * reload); `?lang=` in the address (tests) wins over it, and "System" means
+ * `navigator.language`. Any zh* becomes zh-CN, everything else English.
  */
 import { createContext, createElement, useContext, type ReactNode } from 'react';
 import { en } from './en.ts';
@@ -14,9 +15,30 @@ export type Messages = { readonly [K in keyof typeof en]: Widen<(typeof en)[K]> 
 export const languages = { en, 'zh-CN': zhCN } satisfies Record<string, Messages>;
 export type Language = keyof typeof languages;
 
-export function pickLanguage(query: string | null, navigatorLanguage: string | undefined): Language {
-  const wanted = (query ?? navigatorLanguage ?? 'en').toLowerCase();
+/** The setting's values (preload/settings.ts LanguageSetting). */
+export type LanguageChoice = 'system' | Language;
+
+export function pickLanguage(
+  query: string | null,
+  navigatorLanguage: string | undefined,
+  setting: LanguageChoice = 'system',
+): Language {
+  const chosen = setting === 'system' ? undefined : setting;
+  const wanted = (query ?? chosen ?? navigatorLanguage ?? 'en').toLowerCase();
   return wanted.startsWith('zh') ? 'zh-CN' : 'en';
+}
+
+/**
+ * A count in a sentence by the language's plural rules (Intl.PluralRules): `forms` has
+ * at least the 'other' category; Chinese has only that one, English 'one' and 'other'.
+ */
+export function plural(
+  lang: Language,
+  count: number,
+  forms: Partial<Record<Intl.LDMLPluralRule, string>> & { other: string },
+): string {
+  const form = forms[new Intl.PluralRules(lang).select(count)] ?? forms.other;
+  return form.replaceAll('{n}', new Intl.NumberFormat(lang).format(count));
 }
 
 export interface I18n {

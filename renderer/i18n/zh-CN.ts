@@ -1,8 +1,17 @@
 /** 简体中文. Typed as `Messages`: a missing or extra key is a compile error. */
 import type { Messages } from './index.ts';
+import { settingsZhCN } from '../features/settings/strings.ts';
+import { attentionZhCN } from '../features/attention/strings.ts';
+import { transfersZhCN } from '../features/transfers/strings.ts';
 
 export const zhCN: Messages = {
   appName: 'Parley',
+  // Settings window, themes, language (issue 7: features/settings/strings.ts)
+  ...settingsZhCN,
+  // Attention (issue 7: xmpp: links, conversation mute; features/attention/strings.ts)
+  ...attentionZhCN,
+  // File transfer (issue 6: transfers view, offers, file bubbles; features/transfers/strings.ts)
+  ...transfersZhCN,
 
   // Roster actions (features/roster-actions/strings.ts)
   addContact: '添加联系人',
@@ -27,7 +36,7 @@ export const zhCN: Messages = {
   status: '状态',
   statusMessage: '状态消息',
   statusMessagePlaceholder: '你在做什么？',
-  setStatus: '设置',
+  setStatus: '应用',
   recentStatuses: '最近的状态',
   ownShowChat: '乐于聊天',
   ownShowAvailable: '在线',
@@ -53,6 +62,14 @@ export const zhCN: Messages = {
   groupName: '分组名称',
   noGroup: '（无分组）',
   renameGroup: '重命名分组…',
+  // Group headings: rename, drag and drop (features/roster)
+  groupActions: (name) => `分组 ${name} 的操作`,
+  renameGroupOf: (name) => `重命名分组 ${name}`,
+  renameGroupTitle: (name) => `重命名分组“${name}”`,
+  // Invisible (XEP-0186) or, without it, appear offline (features/roster-actions)
+  ownShowInvisibleHint: '联系人会看到你处于离线状态；你仍能收到消息。',
+  ownShowAppearOfflineHint:
+    '显示为离线：你的服务器不支持真正的隐身，因此 Parley 不发送在线状态。联系人会看到你处于离线状态。你仍可发送消息，发往本设备的回复仍会送达，但发往你地址的消息会保存在服务器上，直到你下次登录。',
   profileTitle: (name) => `${name} 的资料`,
   profileLoading: '正在加载资料…',
   fullName: '全名',
@@ -291,4 +308,61 @@ export const zhCN: Messages = {
   editHint: '按 Enter 保存，按 Escape 取消',
   typing: (name) => `${name} 正在输入…`,
   pausedTyping: (name) => `${name} 暂停了输入`,
+
+  // Language completeness, keyboard and accessibility (issue 7: quick switcher, shortcuts, core errors)
+  quickSwitcher: '转到会话',
+  quickSwitcherLabel: '查找联系人或会话',
+  quickSwitcherPlaceholder: '名称或地址',
+  quickSwitcherHint: '用上下方向键选择，按 Enter 打开。',
+  quickSwitcherResults: '匹配项',
+  quickSwitcherNone: '没有匹配项。',
+  matchCount: (count) => `${String(count)} 个匹配项`,
+  newConversation: '新会话',
+  newConversationLabel: '联系人或地址',
+  newConversationHint: '选择一个联系人，或输入类似 name@example.org 的地址后按 Enter。',
+  newConversationAccount: '使用账号',
+  newConversationWith: (jid) => `与 ${jid} 开始会话`,
+  errBadRequest: 'Parley 无法执行此操作：请求无效。',
+  errUnknownCommand: '此版本的 Parley 无法执行此操作。',
+  errNotFound: '该内容已不存在。',
+  errAuthFailed: '地址或密码错误。',
+  errDnsFailed: '找不到服务器。',
+  errConnectionRefused: '服务器拒绝了连接。',
+  errTimeout: '服务器没有及时响应。',
+  errTlsFailed: '无法与服务器建立安全连接。',
+  errStreamError: '服务器关闭了连接。',
+  errNetwork: '网络连接失败。',
+  errNotConnected: '此操作需要账号在线。',
+  errInternal: 'Parley 内部出错。',
+  errCertificateUntrusted: '服务器的证书不受信任。',
+  errCertificateChanged: '服务器的证书已更改。',
+  errConflict: '另一个客户端使用此账号登录，接管了连接。',
+  errPolicyViolation: '服务器因违反策略关闭了连接。',
+  errAuthDowngrade: '服务器只提供了比以前更弱的登录方式。',
+  errRegistrationConflict: '这个地址已被占用。',
+  errNotAcceptable: '服务器不接受所填写的内容。',
+  errNotAllowed: '服务器不允许此操作。',
+  errNotSupported: '服务器不支持此功能。',
+  errNoAnswer: '服务器没有响应。',
+  bounceServiceUnavailable: '对方无法接收消息',
+  bounceItemNotFound: '收件人不存在',
+  bounceRemoteServerNotFound: '无法连接到对方的服务器',
+  bounceRemoteServerTimeout: '对方的服务器没有响应',
+  bounceForbidden: '不允许向此收件人发送消息',
+  bounceNotAcceptable: '服务器拒绝了这条消息',
+  bouncePolicyViolation: '服务器因违反策略拒绝了这条消息',
+  bounceResourceConstraint: '服务器负载过重',
+  bounceOther: '服务器返回了错误',
+  failureSeparator: '：',
+  // HTTP upload links in messages (issue 6): the file bubble.
+  attachmentLabel: (name) => `文件 ${name}`,
+  attachmentUnnamed: '文件',
+  attachmentDownload: '下载',
+  attachmentDownloadAnyway: '仍然下载',
+  attachmentChecking: '正在检查文件…',
+  attachmentConfirm: (size) => `此文件大小为 ${size}。要下载吗？`,
+  attachmentDownloading: (name) => `正在下载 ${name}`,
+  attachmentSaved: (name) => `已保存为 ${name}`,
+  attachmentFailed: '下载失败。',
+  attachmentCancelled: '已取消下载。',
 };

@@ -168,9 +168,12 @@ describe('core against Prosody: one-to-one chat (RFC 6120/6121, XEP-0359)', () =
 
   it('never writes the password to the data folder', async () => {
     const { readdir, readFile } = await import('node:fs/promises');
-    for (const name of await readdir(alice.dataDir)) {
-      const content = await readFile(`${alice.dataDir}/${name}`);
-      assert.ok(!content.includes('alice-pw'), `password found in ${name}`);
+    const entries = await readdir(alice.dataDir, { recursive: true, withFileTypes: true });
+    const files = entries.filter((e) => e.isFile());
+    assert.ok(files.length > 0, 'the data folder holds files');
+    for (const file of files) {
+      const content = await readFile(`${file.parentPath}/${file.name}`);
+      assert.ok(!content.includes('alice-pw'), `password found in ${file.name}`);
     }
   });
 });

@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Transfer } from '../../preload/contract.ts';
 import type { TransferOptions } from '../../main/core/transfer/transfer-service.ts';
 import { startTransferServer } from '../support/server.ts';
-import { startCore, tempDir, type TestCore } from '../support/core.ts';
+import { startCore, tempDir, type TestCore, anyFile } from '../support/core.ts';
 import { startSlixmpp, type SlixmppPeer } from '../support/slixmpp.ts';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('base64');
@@ -23,7 +23,10 @@ const ids = new Map<TestCore, string>();
 const accountOf = (core: TestCore) => ids.get(core) ?? '';
 
 async function signIn(server: Server, user: string, transfers: Omit<TransferOptions, 'downloadsDir'> = {}) {
-  const core = await startCore(undefined, { transfers: { streamhostTimeoutMs: 2000, ...transfers } });
+  const core = await startCore(undefined, {
+    sendablePath: anyFile,
+    transfers: { streamhostTimeoutMs: 2000, ...transfers },
+  });
   await core.core.handlers['account.signIn']({ jid: `${user}@localhost`, password: 'pw', server: server.server });
   await core.waitForEvent('account.state', (s) => s.status === 'online', 10_000);
   ids.set(core, `${user}@localhost`);

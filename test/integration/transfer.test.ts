@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Transfer } from '../../preload/contract.ts';
 import type { TransferOptions } from '../../main/core/transfer/transfer-service.ts';
 import { startTransferServer, UPLOAD_LIMIT } from '../support/server.ts';
-import { startCore, tempDir, type TestCore } from '../support/core.ts';
+import { startCore, tempDir, type TestCore, anyFile } from '../support/core.ts';
 import { startSlixmpp, type SlixmppPeer } from '../support/slixmpp.ts';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('base64');
@@ -19,7 +19,10 @@ type Server = Awaited<ReturnType<typeof startTransferServer>>;
 
 async function signIn(server: Server, user: string, transfers: Omit<TransferOptions, 'downloadsDir'> = {}) {
   // XEP-0096 here (Parley to Parley would choose Jingle: test/integration/jingle.test.ts).
-  const core = await startCore(undefined, { transfers: { streamhostTimeoutMs: 2000, jingle: false, ...transfers } });
+  const core = await startCore(undefined, {
+    sendablePath: anyFile,
+    transfers: { streamhostTimeoutMs: 2000, jingle: false, ...transfers },
+  });
   await core.core.handlers['account.signIn']({ jid: `${user}@localhost`, password: 'pw', server: server.server });
   await core.waitForEvent('account.state', (s) => s.status === 'online', 10_000);
   ids.set(core, `${user}@localhost`);

@@ -15,14 +15,14 @@ import { xml } from '@xmpp/client';
 import type { Message, Transfer } from '../../preload/contract.ts';
 import { NS_OOB } from '../../main/core/upload/oob.ts';
 import { startUploadServer } from '../support/server.ts';
-import { startCore, tempDir, type TestCore } from '../support/core.ts';
+import { startCore, tempDir, type TestCore, anyFile } from '../support/core.ts';
 import { startPeer, type Peer } from '../support/peer.ts';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 type Server = Awaited<ReturnType<typeof startUploadServer>>;
 
 async function signIn(server: Server, user: string): Promise<TestCore> {
-  const core = await startCore();
+  const core = await startCore(undefined, { sendablePath: anyFile });
   await core.core.handlers['account.signIn']({ jid: `${user}@localhost`, password: 'pw', server: server.server });
   await core.waitForEvent('account.state', (s) => s.status === 'online', 10_000);
   return core;

@@ -37,6 +37,12 @@ export async function tempDir(prefix = 'parley-test-'): Promise<string> {
 }
 
 /** Starts a core; a data folder made here is deleted by shutdown(). */
+/**
+ * For `CoreOptions.sendablePath`: integration tests drive 'transfer.sendFile' and
+ * 'transfer.upload' with files of their own instead of staging them as the renderer must.
+ */
+export const anyFile = (): boolean => true;
+
 export async function startCore(
   dataDir?: string,
   options: Partial<CoreOptions> = {},

@@ -28,6 +28,7 @@ import type {
 import type { ContactRepo, RosterItem } from '../archive/repos/contacts.ts';
 import type { ConversationRepo } from '../archive/repos/conversations.ts';
 import type { MessageRepo, OutboundMessage } from '../archive/repos/messages.ts';
+import { applyPendingCorrections, type PendingCorrectionRepo } from '../archive/repos/pending-corrections.ts';
 import type { ArchiveSyncRepo } from '../archive/repos/archive-sync.ts';
 import type { StreamSessionRepo } from '../archive/repos/stream-sessions.ts';
 import type { AvatarCache } from '../avatars/avatar-cache.ts';
@@ -38,6 +39,7 @@ import { buildRosterGetVersioned, parseRosterPush, parseRosterResult, parseSubsc
 import { PresenceService, type AutoAwayOptions } from './presence-service.ts';
 import { ProfileService, toContract } from './profile-service.ts';
 import { RosterService } from './roster-service.ts';
+import { TransferService, type TransferOptions } from '../transfer/transfer-service.ts';
 import type { RosterProfileRepos, ServiceContext } from './service-context.ts';
 import { CoreError } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -65,6 +67,9 @@ import { Backoff } from './backoff.ts';
 import { classifyConnectError } from './connect-errors.ts';
 import { parseServerOverride, resolveEndpoints, serviceUri, type Endpoint, type SrvResolver } from './endpoint.ts';
 import type { SecretStore } from './secret-store.ts';
+import type { StoredMessage } from '../attention/service.ts';
+import type { SettingsService } from '../settings/settings-port.ts';
+import { attachmentOf, buildOob, sharedLink, type Attachment } from '../upload/oob.ts';
 
 export interface AccountConfig {
   jid: string;
@@ -85,6 +90,7 @@ export interface AccountDeps {
     contacts: ContactRepo;
     sessions: StreamSessionRepo;
     archiveSync: ArchiveSyncRepo;
+    pendingCorrections: PendingCorrectionRepo;
   };
   /** XEP-0115 caps cache, shared by all accounts. */
   caps: CapsCache;
@@ -96,6 +102,8 @@ export interface AccountDeps {
   emit: <N extends EventName>(name: N, payload: EventPayload<N>) => void;
   log: Logger;
   secrets: SecretStore;
+  /** The user's settings (privacy: chat states, read markers); all on when absent. */
+  settings?: Pick<SettingsService, 'get'>;
   /** Persist the account list (after a config change). */
   saveConfig: () => void;
   now?: () => number;
@@ -105,6 +113,10 @@ export interface AccountDeps {
   backoff?: { baseMs?: number; maxMs?: number };
   /** Idle time before a liveness check (XEP-0198 <r/> or XEP-0199 ping); the check's own timeout. */
   livenessMs?: number;
+  /** File transfers (XEP-0096): the downloads folder and, for tests, which methods to use. */
+  transfers?: TransferOptions;
+  /** Attention (issue 7): told about every message stored, after the write and the events. */
+  onStored?: (stored: StoredMessage) => void;
 }
 
 const NS_PING = 'urn:xmpp:ping';
@@ -164,6 +176,8 @@ export class Account {
   #lastHeard = 0;
   /** Archive queries in flight on the current stream: queryid -> result handler. */
   readonly #mamQueries = new Map<string, (result: MamResult) => void>();
+  /** Results of the catch-up page in flight, stored together (#storeHeldArchive). */
+  readonly #heldArchive: { result: MamResult; stored: () => void }[] = [];
   /** A catch-up is running: live archive ids must not move the sync point past unfetched pages. */
   #catchingUp = 0;
   /** The current XEP-0198 session has caught up and sent its initial presence. */
@@ -182,6 +196,7 @@ export class Account {
   readonly #rosterOps: RosterService;
   readonly #own: PresenceService;
   readonly #profile: ProfileService;
+  readonly #transfers: TransferService;
 
   constructor(config: AccountConfig, deps: AccountDeps) {
     const jid = parse(config.jid);
@@ -218,6 +233,14 @@ export class Account {
     this.#rosterOps = new RosterService(ctx);
     this.#own = new PresenceService(ctx, this.#presence, deps.idleSeconds, deps.autoAway);
     this.#profile = new ProfileService(ctx);
+    this.#transfers = new TransferService(
+      {
+        ...ctx,
+        resources: (bare) => this.#presence.resources(bare).map(([r]) => `${bare}/${r}`),
+        features: (full) => this.#own.featuresOf(full),
+      },
+      deps.transfers ?? {},
+    );
     this.#rosterOps.ownNick = () => this.#profile.ownNickname();
     this.#profile.onOwnPhoto = (hash) => {
       if (this.#own.photoHash === hash) return;
@@ -237,6 +260,11 @@ export class Account {
   }
 
   /** vCards, avatars, blocking, directory and gateways. */
+  /** File transfers (XEP-0096 over SOCKS5 or IBB). */
+  get transfers(): TransferService {
+    return this.#transfers;
+  }
+
   get profile(): ProfileService {
     return this.#profile;
   }
@@ -324,6 +352,7 @@ export class Account {
   }
 
   async signOut(): Promise<AccountState> {
+    await this.#transfers.cancelAll();
     await this.#disconnect();
     this.#setStatus(this.#config.enabled ? 'offline' : 'disabled');
     return this.state;
@@ -410,6 +439,7 @@ export class Account {
     subscriptions.removeAccount(this.id);
     blocklist.removeAccount(this.id);
     ownStatus.removeAccount(this.id);
+    this.#deps.repos.pendingCorrections.removeAccount(this.id);
   }
 
   /** The online stream, for XEP modules acting for the user (password change, deletion). */
@@ -678,7 +708,11 @@ export class Account {
             next.peer,
             next.body,
             next.stanzaId,
-            [...feedbackRequests(), xml('active', { xmlns: NS_CHATSTATES })],
+            [
+              ...feedbackRequests(),
+              ...(this.#privacy.sendChatStates ? [xml('active', { xmlns: NS_CHATSTATES })] : []),
+              ...(next.attachment ? [buildOob(next.attachment.url)] : []),
+            ],
             this.#replyFor(next),
           ),
         );
@@ -738,9 +772,10 @@ export class Account {
   // --- messages -----------------------------------------------------------------
 
   /** Stores the message ('queued'), then lets the outbox send it; the stored row is the answer. */
-  async send(to: string, body: string, replyTo?: number): Promise<Message> {
+  async send(to: string, body: string, replyTo?: number, oobUrl?: string): Promise<Message> {
     const peer = parse(to);
     if (!peer?.local) throw new CoreError('bad-request', `"${to}" is not a valid address.`);
+    const attachment = oobUrl !== undefined ? sharedLink(oobUrl, body) : undefined;
     if (!this.#config.enabled) throw new CoreError('not-connected', 'This account is disabled.');
     const id = randomUUID();
     const now = this.#now();
@@ -761,6 +796,7 @@ export class Account {
       state: 'queued',
       replyTo: quoted?.ref,
       replyToRow: replyTo,
+      attachment,
     });
     if (!inserted) throw new CoreError('internal', 'message could not be stored');
     const stored = this.#deps.repos.messages.get(inserted.id) ?? inserted;
@@ -769,6 +805,7 @@ export class Account {
     if (this.#readingOf(peer.bare).unread > 0) void this.markRead(peer.bare, stored.id).catch(() => undefined);
     this.#deps.emit('message.added', stored);
     this.#emitConversation(stored);
+    this.#deps.onStored?.({ message: stored, via: 'live', blocked: false, sender: () => ({ name: this.id }) });
     await this.#pump();
     return this.#deps.repos.messages.outbound(this.id, id, peer.bare) ?? stored;
   }
@@ -834,8 +871,11 @@ export class Account {
     const anchor = messages.oldestArchiveId(this.id, bare);
     const page = await this.#mamPage(stream, { with: bare, before: anchor ?? true }, results);
     let fetched = 0;
-    let next = messages.reserveBelow(results.length);
-    for (const result of results) if (this.#storeArchived(result, next++)) fetched += 1;
+    // One transaction for the page (one commit, one batch for the search index).
+    messages.batch(() => {
+      let next = messages.reserveBelow(results.length);
+      for (const result of results) if (this.#storeArchived(result, next++)) fetched += 1;
+    });
     return { fetched, complete: page.fin.complete || results.length === 0 };
   }
 
@@ -885,6 +925,7 @@ export class Account {
     const bare = parse(peer)?.bare;
     if (!bare) throw new CoreError('bad-request', `"${peer}" is not a valid address.`);
     const removed = this.#deps.repos.messages.removeConversation(this.id, bare);
+    this.#deps.repos.pendingCorrections.removeConversation(this.id, bare);
     this.#deps.repos.conversations.remove(this.id, bare);
     this.#opened.delete(bare);
     this.#reading.delete(bare);
@@ -898,11 +939,17 @@ export class Account {
     return this.#deps.repos.messages.edits(messageId);
   }
 
+  /** The privacy settings now (chat states and read markers are sent unless the user turned them off). */
+  get #privacy(): { sendChatStates: boolean; sendReadMarkers: boolean } {
+    return this.#deps.settings?.get().privacy ?? { sendChatStates: true, sendReadMarkers: true };
+  }
+
   /** XEP-0085: our composing state, only to contacts who use chat states themselves. */
   async setChatState(peer: string, state: ChatState): Promise<void> {
     const bare = parse(peer)?.bare;
     const stream = this.#stream;
     if (!bare || !this.#chatStatePeers.has(bare) || this.#status !== 'online' || !stream) return;
+    if (!this.#privacy.sendChatStates) return; // the privacy setting "Send typing notifications"
     await stream.entity.send(buildChatState(bare, state)).catch(() => undefined);
   }
 
@@ -912,7 +959,7 @@ export class Account {
     if (!bare) throw new CoreError('bad-request', `"${peer}" is not a valid address.`);
     const moved = this.#markReadLocally(bare, upTo);
     const stream = this.#stream;
-    if (moved && stream && this.#status === 'online') {
+    if (moved && stream && this.#status === 'online' && this.#privacy.sendReadMarkers) {
       // One marker per newly seen message from the peer (not one per own message sent after it).
       const newest = this.#deps.repos.messages.newestInbound(this.id, bare, upTo);
       if (newest?.ref && this.#displayed.get(bare) !== newest.id) {
@@ -927,7 +974,15 @@ export class Account {
     return conversation;
   }
 
-  updateConversation(peer: string, change: { draft?: string | undefined; tab?: boolean | undefined }): Conversation {
+  updateConversation(
+    peer: string,
+    change: {
+      draft?: string | undefined;
+      tab?: boolean | undefined;
+      mutedUntil?: number | null | undefined;
+      sound?: boolean | undefined;
+    },
+  ): Conversation {
     const bare = parse(peer)?.bare;
     if (!bare) throw new CoreError('bad-request', `"${peer}" is not a valid address.`);
     const exists = this.#opened.has(bare);
@@ -938,6 +993,8 @@ export class Account {
     this.#open(bare, this.#now());
     if (change.draft !== undefined) this.#deps.repos.conversations.setDraft(this.id, bare, change.draft);
     if (change.tab !== undefined) this.#deps.repos.conversations.setTab(this.id, bare, change.tab);
+    if (change.mutedUntil !== undefined) this.#deps.repos.conversations.setMutedUntil(this.id, bare, change.mutedUntil);
+    if (change.sound !== undefined) this.#deps.repos.conversations.setSound(this.id, bare, change.sound);
     const conversation = this.openConversation(bare);
     this.#deps.emit('conversation.updated', conversation);
     return conversation;
@@ -989,10 +1046,13 @@ export class Account {
     return this.#conversation(bare, row?.lastBody, row?.lastTimestamp, row);
   }
 
-  messages(peer: string, before?: number, limit?: number): Message[] {
+  messages(peer: string, before?: number, limit?: number, after?: number): Message[] {
     const bare = parse(peer)?.bare;
     if (!bare) throw new CoreError('bad-request', `"${peer}" is not a valid address.`);
-    return this.#deps.repos.messages.list(this.id, bare, before, limit);
+    if (after === undefined) return this.#deps.repos.messages.list(this.id, bare, before, limit);
+    if (before !== undefined) throw new CoreError('bad-request', 'Page either backwards or forwards, not both.');
+    // Forwards: the messages right after `after` (what `around` gives, without the one at or before it).
+    return this.#deps.repos.messages.around(this.id, bare, after, 0, limit ?? 50).filter((m) => m.id > after);
   }
 
   // --- wiring -------------------------------------------------------------
@@ -1010,6 +1070,7 @@ export class Account {
     });
     this.#own.wire(stream);
     this.#profile.wire(stream);
+    this.#transfers.wire(stream);
     // Persist the handled-count before each XEP-0198 acknowledgement leaves (xmpp.js sends
     // them through entity.send).
     const send = stream.entity.send.bind(stream.entity);
@@ -1119,6 +1180,8 @@ export class Account {
       else this.#deps.log.warn('xmpp', `${this.id}: dropped an archive result no query of ours asked for`);
       return;
     }
+    // What the archive sent before this stanza is stored before it (the display order).
+    this.#storeHeldArchive();
     if (stanza.is('message') && stanza.getChild('event', NS_PUBSUB_EVENT)) {
       this.#profile.onPepMessage(stanza);
       return;
@@ -1183,7 +1246,7 @@ export class Account {
     // strips forged ones); elsewhere anyone could plant one and shadow a real message.
     const stanzaId = archive?.id ?? (this.#archiveTrusted ? im.stanzaId : undefined);
     if (stanzaId && via !== 'archive' && this.#catchingUp === 0)
-      this.#deps.repos.archiveSync.save(this.id, stanzaId, now); // no gap before a live archive id
+      this.#deps.repos.archiveSync.advance(this.id, stanzaId, now); // no gap before a live archive id
     if (im.direction === 'in' && im.chatState && via === 'live') {
       this.#chatStatePeers.add(im.peer);
       this.#deps.emit('chat.state', { accountId: this.id, peer: im.peer, state: im.chatState });
@@ -1192,9 +1255,15 @@ export class Account {
       case 'state':
         return undefined;
       case 'chat':
-        return this.#store(im, stanzaId, via, now, archive?.placeAt);
+        return this.#store(im, stanzaId, via, now, archive?.placeAt, attachmentOf(stanza, im.body));
       case 'correction': {
         const target = this.#deps.repos.messages.find(this.id, im.peer, im.target, im.direction);
+        // Ahead of its message (live before a catch-up, or older history): applied when it is stored.
+        if (!target) {
+          const { peer, direction, target: ref, body, timestamp, senderKey: source } = im;
+          const held = { account: this.id, peer, direction, target: ref, body, timestamp, source };
+          this.#deps.repos.pendingCorrections.hold({ ...held, sourceStanzaId: stanzaId, receivedAt: now });
+        }
         const updated =
           target &&
           this.#deps.repos.messages.correct(target.id, im.body, im.timestamp, { key: im.senderKey, stanzaId });
@@ -1228,6 +1297,7 @@ export class Account {
     via: string,
     now: number,
     placeAt?: number,
+    attachment?: Attachment,
   ): Message | undefined {
     const { messages } = this.#deps.repos;
     if (im.direction === 'out') {
@@ -1259,15 +1329,27 @@ export class Account {
       state: im.direction === 'out' ? 'acked' : 'received',
       replyTo: im.replyTo,
       replyToRow,
+      attachment,
     });
     if (!inserted) return undefined; // already stored: shown once
-    const stored = replyToRow !== undefined ? (messages.get(inserted.id) ?? inserted) : inserted;
+    const fresh = replyToRow !== undefined ? (messages.get(inserted.id) ?? inserted) : inserted;
+    // Corrections that came before it: shown corrected from the start.
+    const stored = applyPendingCorrections(messages, this.#deps.repos.pendingCorrections, fresh, im);
     if (placeAt !== undefined) {
       // Older history: neither unread nor the conversation's newest.
     } else if (im.direction === 'in') reading.unread += 1;
     else this.#markReadLocally(im.peer, stored.id); // what we answered from another device, we have seen
     this.#deps.emit('message.added', stored);
     if (placeAt === undefined) this.#emitConversation(stored);
+    this.#deps.onStored?.({
+      message: stored,
+      via: via as StoredMessage['via'],
+      blocked: this.#profile.isBlocked(im.peer),
+      sender: () => ({
+        name: this.#displayName(im.peer),
+        avatar: this.#deps.repos.contacts.get(this.id, im.peer)?.avatar,
+      }),
+    });
     return stored;
   }
 
@@ -1373,8 +1455,8 @@ export class Account {
         } else throw err;
       }
       if (generation !== this.#generation || !live()) return;
-      const presence = stream.entity.send(this.#own.build());
-      this.#own.announced = true;
+      // Our initial presence (or, invisible, the XEP-0186 command; appearing offline, none).
+      const presence = this.#own.announce(stream);
       this.#sessionReady = true;
       if (supported) {
         for (;;) {
@@ -1391,7 +1473,13 @@ export class Account {
     }
   }
 
-  /** One page of our archive: results are stored as they arrive (same tick, like live ones). */
+  /**
+   * One page of our archive. Its results are held as they arrive and stored in one
+   * transaction when the page ends (one commit and one search-index batch for up to 50
+   * messages, not one each), or earlier when any other stanza comes in between (so that it
+   * cannot overtake them). Nothing is lost by holding them: the sync point moves only after the
+   * page is stored, and the server keeps its archive.
+   */
   async #mamPage(
     stream: Stream,
     range: { after?: string | undefined; before?: true | string; with?: string },
@@ -1404,7 +1492,13 @@ export class Account {
     this.#mamQueries.set(queryId, (result) => {
       count += 1;
       if (collect) collect.push(result);
-      else if (this.#storeArchived(result)) stored += 1;
+      else
+        this.#heldArchive.push({
+          result,
+          stored: () => {
+            stored += 1;
+          },
+        });
     });
     try {
       const fin = await whileConnected(
@@ -1414,6 +1508,7 @@ export class Account {
           MAM_TIMEOUT_MS,
         ),
       );
+      this.#storeHeldArchive();
       const parsed = parseFin(fin.getChild('fin', NS_MAM));
       this.#deps.log.debug(
         'archive',
@@ -1422,7 +1517,17 @@ export class Account {
       return { fin: parsed, count, stored };
     } finally {
       this.#mamQueries.delete(queryId);
+      this.#storeHeldArchive(); // what came before a failure is still ours
     }
+  }
+
+  /** Stores the held archive results, in arrival order, in one transaction. */
+  #storeHeldArchive(): void {
+    if (this.#heldArchive.length === 0) return;
+    const held = this.#heldArchive.splice(0);
+    this.#deps.repos.messages.batch(() => {
+      for (const { result, stored } of held) if (this.#storeArchived(result)) stored();
+    });
   }
 
   /** Stores one archived message (either direction, any kind); true when it was new here. */
@@ -1589,7 +1694,7 @@ export class Account {
     peer: string,
     lastBody: string | null | undefined,
     lastTimestamp: number | null | undefined,
-    row?: { draft: string; tab: number },
+    row?: { draft: string; tab: number; mutedUntil?: number | null; sound?: number },
   ): Conversation {
     const reading = this.#readingOf(peer);
     return {
@@ -1602,6 +1707,8 @@ export class Account {
       readUpTo: reading.readUpTo,
       ...(row?.draft ? { draft: row.draft } : {}),
       ...(row?.tab ? { tab: true } : {}),
+      ...(row?.mutedUntil !== undefined ? { mutedUntil: row.mutedUntil } : {}),
+      ...(row?.sound !== undefined ? { sound: row.sound === 1 } : {}),
     };
   }
 

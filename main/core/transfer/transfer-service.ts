@@ -71,6 +71,7 @@ import {
   NS_BYTESTREAMS,
   NS_IBB,
   NS_SI,
+  NS_SI_FT,
   buildAccept,
   buildOffer,
   buildOfferError,
@@ -80,6 +81,8 @@ import {
   type FileOffer,
 } from './si.ts';
 import { DirectStreamhost, connectStreamhost, localAddresses } from './socks5.ts';
+import { JingleTransfers, type JingleState } from './jingle-session.ts';
+import { supportsJingleFt, type JingleFile } from './jingle.ts';
 
 export type TransferReason = NonNullable<Transfer['reason']>;
 
@@ -95,6 +98,8 @@ export interface TransferContext {
   online(what: string): XmppStream;
   /** A contact's connected resources, best first. */
   resources(bare: string): string[];
+  /** A resource's features from its XEP-0115 caps (cached), if known; else we ask it (XEP-0030). */
+  features?(fullJid: string): Promise<string[] | undefined>;
 }
 
 export interface TransferOptions {
@@ -116,6 +121,8 @@ export interface TransferOptions {
   streamTimeoutMs?: number;
   /** The largest IBB block we accept as a receiver. */
   ibbMaxBlockSize?: number;
+  /** Jingle file transfer (XEP-0166/0234) both ways (on by default). */
+  jingle?: boolean;
 }
 
 const IQ_TIMEOUT_MS = 30_000;
@@ -124,6 +131,11 @@ const MAX_PENDING_OFFERS = 50;
 /** Finished transfers kept in the list (the oldest go first). */
 const MAX_FINISHED = 500;
 const PROGRESS_MS = 250;
+/** How long a peer's own disco#info may take when its caps are not known. */
+const FEATURES_TIMEOUT_MS = 5000;
+
+/** One transfer's state (Jingle sessions keep theirs in `jingle`). */
+export type TransferEntry = Entry;
 
 interface Entry {
   t: Transfer;
@@ -148,6 +160,10 @@ interface Entry {
   done: boolean;
   /** Incoming: all bytes are in and the file is being checked and moved. */
   finishing?: boolean;
+  /** A Jingle (XEP-0166/0234) session: `sid` above is its transport's. */
+  jingle?: JingleState;
+  /** Incoming Jingle offer: the file as described. */
+  jingleFile?: JingleFile;
 }
 
 export class TransferService {
@@ -159,6 +175,7 @@ export class TransferService {
   /** The server's XEP-0363 upload service, likewise. */
   #upload: { jid: string; maxBytes: number | undefined } | null | undefined;
   #ticker: NodeJS.Timeout | undefined;
+  readonly #jingle: JingleTransfers;
 
   constructor(ctx: TransferContext, options: TransferOptions) {
     this.#ctx = ctx;
@@ -173,7 +190,36 @@ export class TransferService {
       offerTimeoutMs: options.offerTimeoutMs ?? 600_000,
       streamTimeoutMs: options.streamTimeoutMs ?? 60_000,
       ibbMaxBlockSize: Math.min(options.ibbMaxBlockSize ?? IBB_MAX_BLOCK_SIZE, IBB_MAX_BLOCK_SIZE),
+      jingle: options.jingle ?? true,
     };
+    this.#jingle = new JingleTransfers({
+      id: ctx.id,
+      log: (message, err) => {
+        ctx.log.info('transfer', `${ctx.id}: jingle: ${message}`, ...(err === undefined ? [] : [err]));
+      },
+      stream: () => ctx.stream(),
+      options: () => this.#opt,
+      add: (t, sid, own) => this.#add(t, sid, own),
+      all: () => this.#entries.values(),
+      set: (e, patch) => {
+        this.#set(e, patch);
+      },
+      fail: (e, reason, error) => this.#fail(e, reason, error),
+      completed: (e) => {
+        this.#completed(e);
+      },
+      reasonOf: (err) => this.#reasonOf(err),
+      waitForStream: (e) => {
+        this.#waitForStream(e);
+      },
+      receiveSocket: (e, socket) => {
+        this.#receiveSocket(e, socket);
+      },
+      sendSocket: (e, filePath, socket) => this.#sendSocket(e, filePath, socket),
+      sendIbb: (stream, e, filePath) => this.#sendIbb(stream, e, filePath),
+      findProxy: (stream) => this.#findProxy(stream),
+      hashFile: (filePath, signal) => hashFile(filePath, signal),
+    });
   }
 
   /** The stream methods we use, in our order of preference. */
@@ -192,6 +238,7 @@ export class TransferService {
     stream.onIq('set', NS_IBB, 'open', (ctx) => this.#onIbbOpen(ctx.element, fromOf(ctx)));
     stream.onIq('set', NS_IBB, 'data', (ctx) => this.#onIbbData(ctx.element, fromOf(ctx)));
     stream.onIq('set', NS_IBB, 'close', (ctx) => this.#onIbbClose(ctx.element, fromOf(ctx)));
+    if (this.#opt.jingle) this.#jingle.wire(stream);
   }
 
   // ── bookkeeping ─────────────────────────────────────────────────────────────
@@ -310,6 +357,7 @@ export class TransferService {
       `${this.#ctx.id}: ${e.t.direction === 'in' ? 'from' : 'to'} ${e.t.peer}: ${reason}: ${error}`,
     );
     this.#emit(e);
+    this.#jingle.ended(e);
   }
 
   #release(e: Entry): void {
@@ -326,6 +374,7 @@ export class TransferService {
     e.direct?.close(false);
     Object.assign(e.t, { state: 'completed', bytes: e.t.size, speed: 0, ...(finalPath ? { path: finalPath } : {}) });
     this.#emit(e);
+    this.#jingle.ended(e);
   }
 
   /** Why a failure happened, from an error thrown along the way. */
@@ -402,6 +451,7 @@ export class TransferService {
 
   async accept(id: string): Promise<void> {
     const e = this.#entry(id);
+    if (e.jingle && e.t.direction === 'in') return this.#jingle.accept(e);
     if (e.t.direction !== 'in' || e.t.state !== 'offered' || e.done || !e.answer || !e.offer || !e.method)
       throw new CoreError('bad-request', 'This transfer is not waiting for an answer.');
     clearTimeout(e.timer);
@@ -445,6 +495,10 @@ export class TransferService {
 
   decline(id: string): void {
     const e = this.#entry(id);
+    if (e.jingle && e.t.direction === 'in' && e.t.state === 'offered' && !e.done) {
+      void this.#fail(e, 'declined', 'You declined the file.'); // session-terminate <decline/>
+      return;
+    }
     if (e.t.direction !== 'in' || e.t.state !== 'offered' || !e.answer)
       throw new CoreError('bad-request', 'This transfer is not waiting for an answer.');
     e.answer(buildOfferError('declined'));
@@ -457,6 +511,10 @@ export class TransferService {
     if (e.done) return;
     if (e.t.direction === 'in' && e.t.state === 'offered') {
       this.decline(id);
+      return;
+    }
+    if (e.jingle) {
+      await this.#fail(e, 'cancelled', 'You cancelled the transfer.'); // session-terminate <cancel/>
       return;
     }
     // Tell the other side (an IBB close is understood in every state: see #onIbbClose).
@@ -628,21 +686,83 @@ export class TransferService {
 
   // ── sending ─────────────────────────────────────────────────────────────────
 
-  /** Sends a file to `peer` (a full JID, or a bare one: its best resource). */
+  /** A resource's features: its caps (through the context), else a disco#info to it; undefined when unknown. */
+  async #featuresOf(stream: XmppStream, full: string): Promise<string[] | undefined> {
+    const known = await this.#ctx.features?.(full).catch(() => undefined);
+    if (known) return known;
+    try {
+      const answer = await stream.iq.get(buildDiscoInfoQuery(), full, FEATURES_TIMEOUT_MS);
+      return answer ? parseDiscoInfo(answer)?.features : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * How to send to `peer` (a full JID, or a bare one: each of its resources, best first): an
+   * online resource with Jingle file transfer, else one with XEP-0096, else HTTP upload.
+   */
+  async #choose(
+    stream: XmppStream,
+    peer: string,
+  ): Promise<
+    | { protocol: 'jingle' | 'si'; full: string; choice: Transfer['choice'] }
+    | { protocol: 'http-upload'; choice: Transfer['choice'] }
+  > {
+    const target = parse(peer);
+    const resources = target?.resource ? [peer] : this.#ctx.resources(target?.bare ?? peer);
+    if (resources.length === 0) return { protocol: 'http-upload', choice: 'peer-offline' };
+    const features = await Promise.all(resources.map((full) => this.#featuresOf(stream, full)));
+    const siMethods = this.#methods();
+    const jingle = this.#opt.jingle ? resources.find((_, i) => supportsJingleFt(features[i] ?? [])) : undefined;
+    if (jingle) return { protocol: 'jingle', full: jingle, choice: 'peer-jingle' };
+    const si =
+      siMethods.length > 0
+        ? resources.find((_, i) => {
+            const f = features[i] ?? [];
+            return f.includes(NS_SI_FT) && siMethods.some((m) => f.includes(m));
+          })
+        : undefined;
+    if (si) return { protocol: 'si', full: si, choice: 'peer-si' };
+    return { protocol: 'http-upload', choice: 'peer-no-direct' };
+  }
+
+  /**
+   * Sends a file to `peer` (a full JID, or a bare one), choosing the way from its capabilities
+   * and presence (`protocol` and `choice` on the transfer say which and why). With HTTP upload
+   * the completed transfer carries the link (`url`) for the caller to send in a message.
+   */
   async sendFile(peer: string, filePath: string): Promise<Transfer> {
     const stream = this.#ctx.online('Sending a file');
     const target = parse(peer);
     if (!target?.local && !target?.resource) throw new CoreError('bad-request', `"${peer}" is not a valid address.`);
-    const full = target.resource ? peer : this.#ctx.resources(target.bare)[0];
-    if (!full)
-      throw new CoreError('not-found', `${target.bare} is not online: a direct transfer needs the contact online.`);
     if (!path.isAbsolute(filePath)) throw new CoreError('bad-request', 'The file must be given by its full path.');
     const info = await stat(filePath).catch((err: unknown) => {
       throw new CoreError('not-found', 'The file cannot be read.', { cause: err });
     });
     if (!info.isFile()) throw new CoreError('bad-request', 'Only regular files can be sent.');
+    const how = await this.#choose(stream, peer);
+    if (how.protocol === 'http-upload') {
+      const service = await this.#findUploadService(stream);
+      if (!service)
+        throw new CoreError(
+          'not-found',
+          how.choice === 'peer-offline'
+            ? `${target.bare} is not online, and this server offers no file upload.`
+            : `${target.bare}’s client cannot receive files directly, and this server offers no file upload.`,
+        );
+      return this.upload(filePath, undefined, {
+        protocol: 'http-upload',
+        ...(how.choice ? { choice: how.choice } : {}),
+      });
+    }
+    if (how.protocol === 'jingle') {
+      const e = this.#jingle.start(stream, how.full, filePath, path.basename(filePath), info.size);
+      this.#set(e, { protocol: 'jingle', ...(how.choice ? { choice: how.choice } : {}) });
+      return { ...e.t };
+    }
+    const full = how.full;
     const methods = this.#methods();
-    if (methods.length === 0) throw new CoreError('not-supported', 'No transfer method is enabled.');
     const own = stream.entity.jid?.toString() ?? this.#ctx.id;
     const e = this.#add(
       {
@@ -652,6 +772,8 @@ export class TransferService {
         size: info.size,
         state: 'waiting',
         path: filePath,
+        protocol: 'si',
+        ...(how.choice ? { choice: how.choice } : {}),
       },
       randomBytes(12).toString('hex'),
       own,
@@ -752,7 +874,11 @@ export class TransferService {
   }
 
   /** Uploads a file to the server's XEP-0363 service; the completed transfer carries the link (`url`). */
-  async upload(filePath: string, contentType = 'application/octet-stream'): Promise<Transfer> {
+  async upload(
+    filePath: string,
+    contentType = 'application/octet-stream',
+    extra: Pick<Transfer, 'protocol' | 'choice'> = { protocol: 'http-upload' },
+  ): Promise<Transfer> {
     const stream = this.#ctx.online('Uploading a file');
     if (!path.isAbsolute(filePath)) throw new CoreError('bad-request', 'The file must be given by its full path.');
     const info = await stat(filePath).catch((err: unknown) => {
@@ -773,6 +899,7 @@ export class TransferService {
         state: 'connecting',
         method: 'http-upload',
         path: filePath,
+        ...extra,
       },
       randomBytes(12).toString('hex'),
       own,

@@ -21,9 +21,11 @@ interface Props {
   onOpenAccounts: () => void;
   onSignIn: (account: AccountState) => void;
   put: (account: AccountState) => void;
+  /** More header buttons, before "Accounts" (the main view's "Settings"). */
+  actions?: ReactNode;
 }
 
-export function AccountHeader({ accounts, onOpenAccounts, onSignIn, put }: Props): ReactNode {
+export function AccountHeader({ accounts, onOpenAccounts, onSignIn, put, actions }: Props): ReactNode {
   const { t } = useI18n();
   const now = useNow(accounts.some((a) => a.status === 'waiting'));
   const [reviewing, setReviewing] = useState<string | null>(null);
@@ -58,6 +60,7 @@ export function AccountHeader({ accounts, onOpenAccounts, onSignIn, put }: Props
             <span className="status-words">{line}</span>
           </span>
         </div>
+        {actions}
         <button
           type="button"
           className="icon-button"

@@ -25,9 +25,26 @@ interface Props {
   onClose: () => void;
 }
 
-export function AccountsDialog({ accounts, put, onRemoved, onAddAccount, onSignIn, onClose }: Props): ReactNode {
+export function AccountsDialog({ onClose, ...rest }: Props): ReactNode {
   const { t } = useI18n();
   const id = useId();
+  return (
+    <Dialog title={t.accounts} size="lg" describedBy={`${id}-lead`} onClose={onClose}>
+      <AccountsPanel {...rest} leadId={`${id}-lead`} />
+    </Dialog>
+  );
+}
+
+/** The list and its actions without a dialog around it (also the settings window's "Accounts" tab). */
+export function AccountsPanel({
+  accounts,
+  put,
+  onRemoved,
+  onAddAccount,
+  onSignIn,
+  leadId,
+}: Omit<Props, 'onClose'> & { leadId?: string }): ReactNode {
+  const { t } = useI18n();
   const [editing, setEditing] = useState<string | null>(null);
   const [removing, setRemoving] = useState<string | null>(null);
   const now = useNow(accounts.some((a) => a.status === 'waiting'));
@@ -35,8 +52,8 @@ export function AccountsDialog({ accounts, put, onRemoved, onAddAccount, onSignI
   const removed = accounts.find((a) => a.id === removing);
 
   return (
-    <Dialog title={t.accounts} size="lg" describedBy={`${id}-lead`} onClose={onClose}>
-      <p id={`${id}-lead`} className="muted small dialog-lead">
+    <>
+      <p id={leadId} className="muted small dialog-lead">
         {t.accountsLead}
       </p>
       <ul aria-label={t.accounts} className="account-rows">
@@ -84,7 +101,7 @@ export function AccountsDialog({ accounts, put, onRemoved, onAddAccount, onSignI
           }}
         />
       )}
-    </Dialog>
+    </>
   );
 }
 

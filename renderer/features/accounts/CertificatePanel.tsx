@@ -13,6 +13,7 @@ import { errorText } from '../../app/client.ts';
 import { useClient } from '../../app/core.ts';
 import { Dialog } from '../../app/Dialog.tsx';
 import { Icons, Spinner } from '../../app/ui.tsx';
+import { coreErrorText } from '../../i18n/errors.ts';
 import { useI18n } from '../../i18n/index.ts';
 import type { CertificateProblem } from './status.ts';
 
@@ -62,7 +63,7 @@ export function CertificatePanel({ account, problem, onTrusted, onCancel, level 
         {problem === 'changed' && <p className="cert-advice">{t.certChangedAdvice}</p>}
       </div>
       {certificate === undefined ? (
-        <p className="muted small">{account.error?.message}</p>
+        <p className="muted small">{account.error === undefined ? '' : coreErrorText(account.error, t)}</p>
       ) : (
         <CertificateDetails
           certificate={certificate}
@@ -142,7 +143,7 @@ function CertificateDetails({
   certificate: CertificateInfo;
   pinned: string | undefined;
 }): ReactNode {
-  const { t, dateTime } = useI18n();
+  const { t, lang, dateTime } = useI18n();
   const date = (text: string): string => {
     const ms = Date.parse(text);
     return Number.isNaN(ms) ? text : dateTime(ms);
@@ -150,9 +151,10 @@ function CertificateDetails({
   return (
     <dl className="cert-details">
       <dt>{t.certSubject}</dt>
-      <dd>{certificate.subject}</dd>
+      {/* The certificate's own names, as its issuer wrote them. */}
+      <dd data-server-text>{certificate.subject}</dd>
       <dt>{t.certIssuer}</dt>
-      <dd>{certificate.issuer}</dd>
+      <dd data-server-text>{certificate.issuer}</dd>
       <dt>{t.certValidFrom}</dt>
       <dd>{date(certificate.validFrom)}</dd>
       <dt>{t.certValidTo}</dt>
@@ -170,7 +172,14 @@ function CertificateDetails({
         </>
       )}
       <dt>{t.certReason}</dt>
-      <dd>{certificate.reason}</dd>
+      <dd>
+        {/* The core's reason is English (OpenSSL's words): other languages say what kind of problem it is. */}
+        {lang === 'en'
+          ? certificate.reason
+          : pinned === undefined
+            ? t.errCertificateUntrusted
+            : t.errCertificateChanged}
+      </dd>
     </dl>
   );
 }

@@ -1,6 +1,7 @@
 /** What an account's state means for the UI: its status words, and what the user can do about it. */
 import type { AccountState, ErrorCode } from '../../../preload/contract.ts';
 import { secondsUntil } from '../../app/useNow.ts';
+import { coreErrorText } from '../../i18n/errors.ts';
 import type { Messages } from '../../i18n/index.ts';
 
 /** Errors another attempt cannot fix: the user has to type a password or decide about a certificate. */
@@ -39,7 +40,7 @@ export function errorMessage(account: AccountState, t: Messages): string {
   const error = account.error;
   if (error === undefined) return t.statusError;
   if (error.code === 'conflict') return t.conflictMessage;
-  return error.message;
+  return coreErrorText(error, t);
 }
 
 /** One line: "Online", "Connecting…", "Reconnecting in 12 s", or what went wrong. */

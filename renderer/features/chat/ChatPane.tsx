@@ -21,6 +21,13 @@ import type { MessageActions } from './MessageItem.tsx';
 import { MessageList } from './MessageList.tsx';
 import { useChatStateSender, useDraft, usePeerChatState } from './useComposing.ts';
 import { useMessages } from './useMessages.ts';
+import {
+  ConversationTransfers,
+  DropOverlay,
+  SendFileButton,
+  useFileDrop,
+  useSendFiles,
+} from '../transfers/ConversationFiles.tsx';
 
 interface Props {
   account: AccountState;
@@ -59,8 +66,8 @@ export function ChatPane({
   const client = useClient();
   const accountId = account.id;
   // How far back the first page must reach: to the first unread message.
-  const [openedUnread] = useState(() => conversation?.unread ?? 0);
-  const messages = useMessages(accountId, peer, openedUnread);
+  const [opened] = useState(() => ({ unread: conversation?.unread ?? 0, readUpTo: conversation?.readUpTo ?? 0 }));
+  const messages = useMessages(accountId, peer, opened.unread, opened.readUpTo);
   const [stickToken, setStickToken] = useState(0);
   const [actionError, setActionError] = useState<string | null>(null);
   const [retrying, setRetrying] = useState<ReadonlySet<number>>(new Set());
@@ -208,7 +215,9 @@ export function ChatPane({
       /** Only ever after a click: the core hands the URL to the system browser (or says why not). */
       openLink: (url) => {
         setActionError(null);
-        client.call('app.openExternal', { url }).catch(fail);
+        // xmpp: links stay in Parley: the core checks them and the user confirms (features/attention).
+        if (/^xmpp:/iu.test(url)) client.call('app.openUri', { uri: url }).catch(fail);
+        else client.call('app.openExternal', { url }).catch(fail);
       },
     }),
     [client, accountId, put, fail],
@@ -227,9 +236,13 @@ export function ChatPane({
 
   const typingText = peerState === 'composing' ? t.typing(name) : peerState === 'paused' ? t.pausedTyping(name) : '';
   const error = messages.error ?? actionError;
+  // File transfer (issue 6): "Send file", drop and paste.
+  const sendFiles = useSendFiles(accountId, peer);
+  const drop = useFileDrop(sendFiles);
 
   return (
-    <section className="chat" aria-label={name}>
+    <section className="chat" aria-label={name} {...drop.handlers}>
+      {drop.dragging && <DropOverlay name={name} />}
       <header className="chat-header">
         <button type="button" className="icon-button back" onClick={onBack} aria-label={t.back} title={t.back}>
           <Icons.back />
@@ -255,6 +268,9 @@ export function ChatPane({
           name={name}
           onDeleted={onClosed ?? onBack}
           onError={setActionError}
+          mutedUntil={conversation?.mutedUntil}
+          sound={conversation?.sound}
+          onConversation={onConversation}
         />
       </header>
       <MessageList
@@ -263,6 +279,9 @@ export function ChatPane({
         hasMore={messages.hasMore ?? false}
         loadingOlder={messages.loadingOlder}
         onLoadOlder={messages.loadOlder}
+        hasNewer={messages.hasNewer ?? false}
+        onLoadNewer={messages.loadNewer}
+        onShowLatest={messages.showLatest}
         onLoadUntil={messages.loadUntil}
         stickToken={stickToken}
         unreadAfter={readMark}
@@ -288,6 +307,7 @@ export function ChatPane({
           {account.status === 'disabled' ? t.disabledComposer(account.jid) : t.offlineComposer(account.jid)}
         </p>
       )}
+      <ConversationTransfers accountId={accountId} peer={peer} />
       <Composer
         draft={conversation?.draft}
         onDraft={saveDraft}
@@ -305,6 +325,8 @@ export function ChatPane({
         }}
         onEditLast={editLast}
         focusToken={focusToken}
+        onFiles={sendFiles}
+        attach={<SendFileButton onFiles={sendFiles} />}
       />
       {deleting !== null && (
         <DeleteDialog

@@ -46,6 +46,10 @@ interface Props {
   onEditLast: () => boolean;
   /** Bumped to put the caret in the composer (a reply or an edit started from a message). */
   focusToken: number;
+  /** File transfer (issue 6): files pasted into the composer. */
+  onFiles?: (files: File[]) => void;
+  /** File transfer: the "Send file" button, before the emoji button. */
+  attach?: ReactNode;
 }
 
 export function Composer({
@@ -60,6 +64,8 @@ export function Composer({
   onCancelReply,
   onEditLast,
   focusToken,
+  onFiles,
+  attach,
 }: Props): ReactNode {
   const { t } = useI18n();
   const id = useId();
@@ -254,6 +260,7 @@ export function Composer({
         </div>
       )}
       <div className="composer-row">
+        {attach}
         <div className="emoji-anchor" onBlur={onBlurPicker}>
           <button
             ref={emojiButton}
@@ -290,6 +297,14 @@ export function Composer({
           value={body}
           onChange={onChange}
           onKeyDown={onKeyDown}
+          onPaste={(e) => {
+            // Pasted files are sent (issue 6); pasted text stays text.
+            if (onFiles === undefined || e.clipboardData.files.length === 0) return;
+            e.preventDefault();
+            onFiles([...e.clipboardData.files]);
+          }}
+          // Electron's spell checker, in the chosen language (main/shell/settings-store.ts).
+          spellCheck
           autoFocus
         />
         <button type="submit" className="button primary send" disabled={empty || sending}>

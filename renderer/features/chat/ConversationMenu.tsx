@@ -1,9 +1,10 @@
 /**
- * The conversation's own actions, from the header: export its history (plain text or JSON,
- * saved as a download) and delete its local history (after a confirmation; the server's
- * archive keeps its copy).
+ * The conversation's own actions, from the header: mute its notifications (until unmuted)
+ * and turn its sound off, export its history (plain text or JSON, saved as a download) and
+ * delete its local history (after a confirmation; the server's archive keeps its copy).
  */
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import type { Conversation } from '../../../preload/contract.ts';
 import { errorText } from '../../app/client.ts';
 import { useClient } from '../../app/core.ts';
 import { Dialog } from '../../app/Dialog.tsx';
@@ -17,7 +18,16 @@ interface Props {
   /** The history was deleted: close the conversation. */
   onDeleted: () => void;
   onError: (message: string) => void;
+  /** Notifications muted until this time (epoch ms); null or absent: not muted. */
+  mutedUntil?: number | null | undefined;
+  /** A new message plays a sound (absent: on). */
+  sound?: boolean | undefined;
+  /** The conversation as the core answered a change (mute, sound). */
+  onConversation?: ((c: Conversation) => void) | undefined;
 }
+
+/** "Mute" without an end: until the user unmutes. */
+const MUTED_FOREVER = Number.MAX_SAFE_INTEGER;
 
 function save(filename: string, mime: string, content: string): void {
   const url = URL.createObjectURL(new Blob([content], { type: `${mime};charset=utf-8` }));
@@ -33,7 +43,16 @@ function save(filename: string, mime: string, content: string): void {
   }, 10_000);
 }
 
-export function ConversationMenu({ accountId, peer, name, onDeleted, onError }: Props): ReactNode {
+export function ConversationMenu({
+  accountId,
+  peer,
+  name,
+  onDeleted,
+  onError,
+  mutedUntil,
+  sound,
+  onConversation,
+}: Props): ReactNode {
   const { t } = useI18n();
   const client = useClient();
   const [open, setOpen] = useState(false);
@@ -85,7 +104,31 @@ export function ConversationMenu({ accountId, peer, name, onDeleted, onError }: 
     }
   };
 
+  const muted = mutedUntil != null && mutedUntil > Date.now();
+  const change = (patch: { mutedUntil?: number | null; sound?: boolean }) => {
+    close();
+    client.call('conversation.update', { accountId, peer, ...patch }).then(
+      (c) => {
+        onConversation?.(c);
+      },
+      (err: unknown) => {
+        onError(errorText(err, t));
+      },
+    );
+  };
   const items: readonly { label: string; run: () => void; danger?: boolean }[] = [
+    {
+      label: muted ? t.unmuteConversation : t.muteConversation,
+      run: () => {
+        change({ mutedUntil: muted ? null : MUTED_FOREVER });
+      },
+    },
+    {
+      label: sound === false ? t.soundOn : t.soundOff,
+      run: () => {
+        change({ sound: sound === false });
+      },
+    },
     {
       label: t.exportText,
       run: () => {
@@ -110,6 +153,20 @@ export function ConversationMenu({ accountId, peer, name, onDeleted, onError }: 
 
   return (
     <div className="conversation-menu">
+      {muted && (
+        <span className="conversation-muted" role="img" aria-label={t.mutedLabel} title={t.mutedLabel}>
+          <svg className="icon" viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false">
+            <path
+              d="M9 4.6A6 6 0 0 1 18 9.5V13l1.5 3M6.3 6.6A6 6 0 0 0 6 9.5V13l-2 4h13M10 20a2.2 2.2 0 0 0 4 0M3 3l18 18"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth={2}
+              strokeLinecap="round"
+              strokeLinejoin="round"
+            />
+          </svg>
+        </span>
+      )}
       <button
         ref={button}
         type="button"

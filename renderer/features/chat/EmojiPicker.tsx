@@ -5,6 +5,7 @@
  * first/last, Enter or Space picks, Escape closes (the opener takes focus back).
  */
 import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useI18n } from '../../i18n/index.ts';
 import { EMOJI, emojiFor } from './emoji.ts';
 
 /** Columns of the picker's grid: keep in step with `.emoji-grid` in styles.css. */
@@ -32,6 +33,7 @@ export function EmojiPicker({
   choices?: readonly (readonly [name: string, emoji: string])[];
   className?: string;
 }): ReactNode {
+  const { lang } = useI18n();
   const [active, setActive] = useState(0);
   const grid = useRef<HTMLDivElement>(null);
   const buttons = (): NodeListOf<HTMLButtonElement> | undefined => grid.current?.querySelectorAll('button');
@@ -79,7 +81,9 @@ export function EmojiPicker({
             key={name}
             type="button"
             className="emoji"
-            aria-label={name}
+            // English names it by shortcode; elsewhere the emoji itself is the name: screen readers
+            // say it in the user's language (CLDR), and the shortcode stays in the tooltip.
+            aria-label={lang === 'en' ? name : undefined}
             title={`:${name}:`}
             tabIndex={i === active ? 0 : -1}
             onFocus={() => {

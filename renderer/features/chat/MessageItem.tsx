@@ -4,7 +4,13 @@
  * its reactions, and its actions: "Reply", "React", "Edit" (our newest
  * message), "Delete for everyone" (ours). The actions show on hover and when
  * the message has focus; the ContextMenu key, Shift+F10 or a right click open
- * the same actions as a menu.
+ * the same actions as a menu. They are made only then (most rows of a long
+ * conversation never need them, and they are most of a row's elements); an
+ * empty box keeps their room meanwhile, so that nothing moves when they come.
+ *
+ * Its place in the list (aria-posinset, aria-setsize) is set by MessageList on
+ * the element itself: as props, every row would render again each time an
+ * older page moves the positions.
  */
 import {
   memo,
@@ -19,8 +25,10 @@ import {
 } from 'react';
 import type { Message, MessageState } from '../../../preload/contract.ts';
 import { Icons } from '../../app/ui.tsx';
+import { bounceText } from '../../i18n/errors.ts';
 import { useI18n, type Messages } from '../../i18n/index.ts';
 import { EmojiPicker, REACTIONS } from './EmojiPicker.tsx';
+import { AttachmentBubble } from './AttachmentBubble.tsx';
 import { MessageText } from './MessageText.tsx';
 
 export interface MessageActions {
@@ -53,9 +61,6 @@ interface Props {
   /** Just jumped to: highlighted for a moment. */
   flash: boolean;
   retrying: boolean;
-  position: number;
-  /** -1 while older messages are still to come. */
-  setSize: number;
   actions: MessageActions;
   register: (id: number, el: HTMLLIElement | null) => void;
   onFocusItem: (id: number) => void;
@@ -73,19 +78,21 @@ export const MessageItem = memo(function MessageItem({
   tabbable,
   flash,
   retrying,
-  position,
-  setSize,
   actions,
   register,
   onFocusItem,
 }: Props): ReactNode {
   const { t, time, dateTime } = useI18n();
   const [popover, setPopover] = useState<Popover>(null);
+  const [hovered, setHovered] = useState(false);
+  const [focusedIn, setFocusedIn] = useState(false);
   const item = useRef<HTMLLIElement | null>(null);
   const reactButton = useRef<HTMLButtonElement>(null);
   const own = m.direction === 'out';
   const retracted = m.retracted === true;
   const tab = tabbable ? 0 : -1;
+  const tools = retracted ? 0 : 2 + (own && canEdit ? 1 : 0) + (own ? 1 : 0);
+  const showTools = tools > 0 && (hovered || focusedIn || popover !== null);
   const mine = (m.reactions ?? []).filter((r) => r.mine).map((r) => r.emoji);
 
   const toggleReaction = (emoji: string): void => {
@@ -143,8 +150,6 @@ export const MessageItem = memo(function MessageItem({
       ref={setItem}
       data-id={m.id}
       tabIndex={tab}
-      aria-posinset={position}
-      aria-setsize={setSize}
       className={[
         'message',
         m.direction,
@@ -157,7 +162,18 @@ export const MessageItem = memo(function MessageItem({
         .filter(Boolean)
         .join(' ')}
       onFocus={(e) => {
+        setFocusedIn(true);
         if (e.target === e.currentTarget) onFocusItem(m.id);
+      }}
+      onBlur={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget)) setFocusedIn(false);
+      }}
+      // Over, not enter: React reports no enter when what was under the pointer went away (a dialog closed).
+      onMouseOver={() => {
+        setHovered(true);
+      }}
+      onMouseLeave={() => {
+        setHovered(false);
       }}
       onKeyDown={onKeyDown}
       onContextMenu={onContextMenu}
@@ -193,6 +209,8 @@ export const MessageItem = memo(function MessageItem({
               <Icons.trash />
               {t.messageDeleted}
             </p>
+          ) : m.attachment !== undefined ? (
+            <AttachmentBubble message={m} tab={tab} />
           ) : (
             <MessageText body={m.body} onOpenLink={actions.openLink} />
           )}
@@ -211,13 +229,18 @@ export const MessageItem = memo(function MessageItem({
                 {t.edited}
               </button>
             )}
-            <time dateTime={new Date(m.timestamp).toISOString()} title={dateTime(m.timestamp)}>
+            {/* The full date as a tooltip: only under the pointer (formatting it for every row costs). */}
+            <time dateTime={new Date(m.timestamp).toISOString()} title={hovered ? dateTime(m.timestamp) : undefined}>
               {time(m.timestamp)}
             </time>
             {own && <StateMark state={m.state} t={t} />}
           </span>
         </div>
-        {!retracted && (
+        {tools > 0 && !showTools && (
+          // Their room: `tools` buttons of 28 px with 1 px between them (styles.css, .tool and .message-tools).
+          <div className="message-tools" aria-hidden="true" style={{ width: tools * 29 - 1 }} />
+        )}
+        {showTools && (
           <div className="message-tools" role="group" aria-label={t.messageActions}>
             <ToolButton
               label={t.reply}
@@ -294,7 +317,7 @@ export const MessageItem = memo(function MessageItem({
         <div className="failure">
           <span className="failure-text">
             <strong>{t.stateFailed}</strong>
-            {m.error !== undefined && m.error !== '' && `: ${m.error}`}
+            {m.error !== undefined && m.error !== '' && `${t.failureSeparator}${bounceText(m.error, t)}`}
           </span>
           <button
             type="button"

@@ -32,7 +32,17 @@ function clean(c: Conversation): Conversation {
 const put1 = (map: ReadonlyMap<string, Conversation>, c: Conversation): ReadonlyMap<string, Conversation> => {
   const key = conversationKey(c);
   const prev = map.get(key);
-  const merged = prev === undefined ? c : clean({ ...c, draft: c.draft ?? prev.draft, tab: c.tab ?? prev.tab });
+  const merged =
+    prev === undefined
+      ? c
+      : clean({
+          ...c,
+          draft: c.draft ?? prev.draft,
+          tab: c.tab ?? prev.tab,
+          // Attention (issue 7): a new message's event carries no mute or sound either.
+          mutedUntil: c.mutedUntil !== undefined ? c.mutedUntil : prev.mutedUntil,
+          sound: c.sound ?? prev.sound,
+        });
   return new Map(map).set(key, merged);
 };
 

@@ -5,6 +5,11 @@
  *
  * Only a contiguous run of the conversation is held: a change to a message
  * older than the oldest one loaded is left for the page that will bring it.
+ * With more unread messages than a first page can reach, the run starts at the
+ * first unread one instead (a little context above it) and does not reach the
+ * newest: newer pages come as the reader scrolls down (`after` = largest id),
+ * and new messages wait for them; "show the latest" replaces the run with the
+ * newest page.
  */
 import { useCallback, useRef, useState } from 'react';
 import type { Message } from '../../../preload/contract.ts';
@@ -19,6 +24,11 @@ const PAGE = 50;
 const OLDER_PAGE = 100;
 /** The contract's maximum per call. */
 const MAX_PAGE = 500;
+/** Opening at the first unread message: read messages above it, for context. */
+const CONTEXT = 20;
+
+/** Whether the newest page (reaching `unread` messages back, and some context) cannot hold the first unread message. */
+export const opensAtFirstUnread = (unread: number): boolean => unread + CONTEXT > MAX_PAGE;
 
 interface Page {
   messages: Message[];
@@ -26,6 +36,8 @@ interface Page {
   hasMore: boolean;
   /** The server's archive may hold older history (false once it said it has nothing older). */
   serverMore?: boolean;
+  /** Newer messages are stored than the newest held (opened at the first unread message). */
+  hasNewer?: boolean;
 }
 
 /** Binary search: the index of the message with this id, or -1. */
@@ -86,31 +98,54 @@ export interface Messages extends Partial<Page> {
   error: string | undefined;
   loadingOlder: boolean;
   loadOlder: () => void;
+  /** The next newer page, while `hasNewer`. */
+  loadNewer: () => void;
+  /** Hold the newest page (and nothing newer is missing). */
+  showLatest: () => void;
   /** Load older pages until the message with this id is there (a quoted message); false if it never came. */
   loadUntil: (id: number) => Promise<boolean>;
   /** Merge a message a command returned (e.g. `message.send`). */
   put: (m: Message) => void;
 }
 
-/** `unread`: how many unread messages the first page should reach back to (read when the conversation opens). */
-export function useMessages(accountId: string, peer: string, unread = 0): Messages {
+/**
+ * `unread`: how many unread messages the first page should reach back to, and `readUpTo` the
+ * read mark they follow (both as the conversation opens).
+ */
+export function useMessages(accountId: string, peer: string, unread = 0, readUpTo = 0): Messages {
   const client = useClient();
   const { t } = useI18n();
   const [older, setOlder] = useState<{ key: string; loading: boolean; error?: string }>({ key: '', loading: false });
+  const newer = useRef<{ key: string; after: number } | null>(null);
   const key = `${accountId}\n${peer}`;
   const { data, error, update } = useLive<Page>(
     key,
     async () => {
-      const limit = Math.min(MAX_PAGE, Math.max(PAGE, unread + 20));
+      if (opensAtFirstUnread(unread)) {
+        // The first unread message and what follows it, with some read context above.
+        const [above, below] = await Promise.all([
+          client.call('messages.list', { accountId, peer, before: readUpTo + 1, limit: CONTEXT }),
+          client.call('messages.list', { accountId, peer, after: readUpTo, limit: OLDER_PAGE }),
+        ]);
+        return {
+          messages: [...above.messages, ...below.messages],
+          hasMore: above.messages.length === CONTEXT,
+          hasNewer: below.messages.length === OLDER_PAGE,
+        };
+      }
+      const limit = Math.min(MAX_PAGE, Math.max(PAGE, unread + CONTEXT));
       const { messages } = await client.call('messages.list', { accountId, peer, limit });
       return { messages, hasMore: messages.length === limit };
     },
     (apply) => {
       const keep = (p: Page, m: Message, added: boolean): Page => {
         const first = p.messages[0];
+        const last = p.messages[p.messages.length - 1];
         // Older than what is held: its page will bring it (unless the beginning is already here).
         if (first !== undefined && m.id < first.id && p.hasMore) return p;
         if (!added && first !== undefined && m.id < first.id) return p;
+        // Newer than what is held while newer pages are still to come: so will theirs.
+        if (p.hasNewer === true && last !== undefined && m.id > last.id) return p;
         return { ...p, messages: merge(p.messages, [m]) };
       };
       const offAdded = client.on('message.added', (m) => {
@@ -179,11 +214,45 @@ export function useMessages(accountId: string, peer: string, unread = 0): Messag
     [client, accountId, peer, update],
   );
 
+  const lastId = data?.messages[data.messages.length - 1]?.id;
+  const hasNewer = data?.hasNewer === true;
+  const loadNewer = useCallback(() => {
+    // Once per newest id held (a render may ask again before the page lands).
+    if (!hasNewer || lastId === undefined || (newer.current?.key === key && newer.current.after === lastId)) return;
+    newer.current = { key, after: lastId };
+    client.call('messages.list', { accountId, peer, after: lastId, limit: OLDER_PAGE }).then(
+      ({ messages }) => {
+        update((p) => ({ ...p, messages: merge(p.messages, messages), hasNewer: messages.length === OLDER_PAGE }));
+      },
+      (err: unknown) => {
+        newer.current = null;
+        setOlder({ key, loading: false, error: errorText(err, t) });
+      },
+    );
+  }, [hasNewer, lastId, key, client, accountId, peer, update, t]);
+
+  const showLatest = useCallback(() => {
+    client.call('messages.list', { accountId, peer, limit: PAGE }).then(
+      ({ messages }) => {
+        update((p) => (p.hasNewer === true ? { messages, hasMore: messages.length === PAGE, hasNewer: false } : p));
+      },
+      (err: unknown) => {
+        setOlder({ key, loading: false, error: errorText(err, t) });
+      },
+    );
+  }, [client, accountId, peer, key, update, t]);
+
+  const held = useRef({ hasNewer, lastId });
+  held.current = { hasNewer, lastId };
   const put = useCallback(
     (m: Message) => {
-      update((p) => ({ ...p, messages: merge(p.messages, [m]) }));
+      // Ours, newer than the run held while newer pages are still to come: the run moves to
+      // the newest page, which has it.
+      const { hasNewer: behind, lastId: last } = held.current;
+      if (behind && last !== undefined && m.id > last) showLatest();
+      else update((p) => ({ ...p, messages: merge(p.messages, [m]) }));
     },
-    [update],
+    [update, showLatest],
   );
 
   return {
@@ -193,6 +262,8 @@ export function useMessages(accountId: string, peer: string, unread = 0): Messag
     error: error === undefined ? (older.key === key ? older.error : undefined) : errorText(error, t),
     loadingOlder,
     loadOlder,
+    loadNewer,
+    showLatest,
     loadUntil,
     put,
   };

@@ -15,6 +15,7 @@ import { errorText } from '../../app/client.ts';
 import { useClient } from '../../app/core.ts';
 import { Logo, RememberPasswordField, Spinner } from '../../app/ui.tsx';
 import { useI18n } from '../../i18n/index.ts';
+import { coreErrorText } from '../../i18n/errors.ts';
 import { CertificatePanel } from '../accounts/CertificatePanel.tsx';
 import { certificateProblem } from '../accounts/status.ts';
 import { RegisterScreen } from '../register/RegisterScreen.tsx';
@@ -74,7 +75,7 @@ export function LoginScreen({ prefill, accounts, put, onStart, onDone, onCancel 
   const busy = phase.kind === 'submitting' || waitStatus === 'connecting';
   const error =
     waitingFor !== undefined && waitStatus !== undefined && FAILED.has(waitStatus)
-      ? { message: waitingFor.error?.message ?? t.signInFailed }
+      ? { message: waitingFor.error === undefined ? t.signInFailed : coreErrorText(waitingFor.error, t) }
       : problem;
 
   const passwordRef = refs.password;
@@ -82,7 +83,7 @@ export function LoginScreen({ prefill, accounts, put, onStart, onDone, onCancel 
     if (phase.kind !== 'waiting' || waitingFor === undefined) return;
     if (waitStatus === 'online') onDone(phase.accountId);
     else if (waitStatus === 'error' && certificateProblem(waitingFor) !== null) {
-      setProblem({ message: waitingFor.error?.message ?? t.signInFailed });
+      setProblem({ message: waitingFor.error === undefined ? t.signInFailed : coreErrorText(waitingFor.error, t) });
       setPhase({ kind: 'certificate', jid: waitingFor.jid });
     } else if (waitStatus !== undefined && FAILED.has(waitStatus)) passwordRef.current?.select();
   }, [phase, waitStatus, waitingFor, onDone, passwordRef, t]);
@@ -112,7 +113,7 @@ export function LoginScreen({ prefill, accounts, put, onStart, onDone, onCancel 
       },
       (err: unknown) => {
         if (err instanceof RpcError && CERTIFICATE_CODES.has(err.code)) {
-          setProblem({ message: err.message });
+          setProblem({ message: coreErrorText(err, t) });
           setPhase({ kind: 'certificate', jid: jid.trim() });
           return;
         }

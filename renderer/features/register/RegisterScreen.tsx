@@ -16,7 +16,7 @@ import { errorText } from '../../app/client.ts';
 import { useClient } from '../../app/core.ts';
 import { Logo, Spinner } from '../../app/ui.tsx';
 import { useI18n } from '../../i18n/index.ts';
-import { useRegisterText, type RegisterMessages } from './i18n.ts';
+import { fieldLabel, useRegisterText, type RegisterMessages } from './i18n.ts';
 
 export interface RegisterScreenProps {
   /** The account was created on the server, added here and signed in. */
@@ -179,7 +179,7 @@ export function RegisterScreen({ onDone, onCancel }: RegisterScreenProps): React
     );
     const missingField = form.fields[missing];
     if (missingField !== undefined) {
-      fail(r.fieldRequired(missingField.label), missing);
+      fail(r.fieldRequired(fieldLabel(missingField, r)), missing);
       return;
     }
     setProblem(null);
@@ -314,7 +314,7 @@ export function RegisterScreen({ onDone, onCancel }: RegisterScreenProps): React
           <>
             <p className="muted">{r.formLead(form.domain)}</p>
             {form.instructions !== undefined && (
-              <div className="hint" id={`${id}-instructions`}>
+              <div className="hint" id={`${id}-instructions`} data-server-text>
                 <span className="visually-hidden">{r.serverSays} </span>
                 {form.instructions.split('\n').map((line, i) => (
                   <p key={i}>{line}</p>
@@ -394,8 +394,14 @@ function Field({
   if (field.type === 'fixed') {
     const text =
       field.value !== undefined && field.value !== field.label ? `${field.label} ${field.value}` : field.label;
-    return <p className="hint">{text}</p>;
+    return (
+      <p className="hint" data-server-text>
+        {text}
+      </p>
+    );
   }
+  // Parley's own labels in the user's language; the server's own words (marked) as it wrote them.
+  const shown = fieldLabel(field, r);
   const common = {
     id: inputId,
     'data-field': index,
@@ -416,12 +422,16 @@ function Field({
           disabled={readOnly}
           aria-describedby={describe()}
         />
-        <span>{field.label}</span>
+        <span data-server-text={shown === field.label ? '' : undefined}>{shown}</span>
       </label>
     );
   }
 
-  const label = <label htmlFor={inputId}>{field.label}</label>;
+  const label = (
+    <label htmlFor={inputId} data-server-text={shown === field.label ? '' : undefined}>
+      {shown}
+    </label>
+  );
   if (field.type === 'list-single' || field.type === 'list-multi') {
     const multi = field.type === 'list-multi';
     return (
@@ -439,7 +449,7 @@ function Field({
         >
           {!multi && !field.required && <option value="" />}
           {(field.options ?? []).map((o, i) => (
-            <option key={`${String(i)}:${o.value}`} value={o.value}>
+            <option key={`${String(i)}:${o.value}`} value={o.value} data-server-text>
               {o.label}
             </option>
           ))}

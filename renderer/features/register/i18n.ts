@@ -58,6 +58,25 @@ const en = {
   confirmMismatch: (jid: string) => `Type ${jid} exactly to confirm.`,
   deleteConfirm: 'Delete account',
   deleting: 'Deleting the account…',
+
+  // XEP-0077's own fields, by the labels the core gives them (main/core/xmpp/register.ts
+  // LEGACY_FIELDS): Parley's words, so shown in the user's language (issue 7)
+  fieldUsername: 'Username',
+  fieldPassword: 'Password',
+  fieldNick: 'Nickname',
+  fieldName: 'Full name',
+  fieldFirst: 'Given name',
+  fieldLast: 'Family name',
+  fieldEmail: 'Email',
+  fieldAddress: 'Street',
+  fieldCity: 'City',
+  fieldState: 'State or region',
+  fieldZip: 'Postal code',
+  fieldPhone: 'Telephone',
+  fieldUrl: 'Web page',
+  fieldDate: 'Birth date',
+  fieldMisc: 'Other information',
+  fieldText: 'Comment',
 };
 
 type Widen<T> = T extends (...args: infer A) => string ? (...args: A) => string : string;
@@ -110,6 +129,23 @@ const zhCN: RegisterMessages = {
   confirmMismatch: (jid) => `请准确输入 ${jid} 以确认。`,
   deleteConfirm: '删除账号',
   deleting: '正在删除账号…',
+
+  fieldUsername: '用户名',
+  fieldPassword: '密码',
+  fieldNick: '昵称',
+  fieldName: '全名',
+  fieldFirst: '名',
+  fieldLast: '姓',
+  fieldEmail: '电子邮件',
+  fieldAddress: '街道',
+  fieldCity: '城市',
+  fieldState: '省/州',
+  fieldZip: '邮政编码',
+  fieldPhone: '电话',
+  fieldUrl: '网页',
+  fieldDate: '出生日期',
+  fieldMisc: '其他信息',
+  fieldText: '备注',
 };
 
 const tables = { en, 'zh-CN': zhCN } satisfies Record<Language, RegisterMessages>;
@@ -118,3 +154,38 @@ const tables = { en, 'zh-CN': zhCN } satisfies Record<Language, RegisterMessages
 export function useRegisterText(): RegisterMessages {
   return tables[useI18n().lang];
 }
+
+type FieldKey = {
+  [K in keyof RegisterMessages]: K extends `field${string}` ? (RegisterMessages[K] extends string ? K : never) : never;
+}[keyof RegisterMessages];
+
+const FIELD_KEYS: Readonly<Record<string, FieldKey>> = {
+  username: 'fieldUsername',
+  password: 'fieldPassword',
+  nick: 'fieldNick',
+  name: 'fieldName',
+  first: 'fieldFirst',
+  last: 'fieldLast',
+  email: 'fieldEmail',
+  address: 'fieldAddress',
+  city: 'fieldCity',
+  state: 'fieldState',
+  zip: 'fieldZip',
+  phone: 'fieldPhone',
+  url: 'fieldUrl',
+  date: 'fieldDate',
+  misc: 'fieldMisc',
+  text: 'fieldText',
+};
+
+/**
+ * A sign-up field's label in the user's language when it is Parley's own (a XEP-0077 field
+ * the core labelled in English); a label the server chose stays as the server wrote it.
+ */
+export function fieldLabel(field: { var: string; label: string }, r: RegisterMessages): string {
+  const key = Object.hasOwn(FIELD_KEYS, field.var) ? FIELD_KEYS[field.var] : undefined;
+  return key !== undefined && field.label === en[key] ? r[key] : field.label;
+}
+
+/** Both tables, for the check that every key exists in every language (test/unit/renderer/i18n.test.ts). */
+export { tables as registerTables };

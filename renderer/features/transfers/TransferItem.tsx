@@ -55,11 +55,14 @@ export function TransferItem({
   const client = useClient();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const act = (name: 'transfer.accept' | 'transfer.decline' | 'transfer.cancel'): void => {
+  const act = (name: 'transfer.accept' | 'transfer.decline' | 'transfer.cancel' | 'open' | 'reveal'): void => {
     setBusy(true);
     setError(null);
-    client
-      .call(name, { accountId: tr.accountId, id: tr.id })
+    const ids = { accountId: tr.accountId, id: tr.id };
+    (name === 'open' || name === 'reveal'
+      ? client.call('transfer.open', { ...ids, reveal: name === 'reveal' })
+      : client.call(name, ids)
+    )
       .catch((err: unknown) => {
         setError(errorText(err, t));
       })
@@ -152,6 +155,30 @@ export function TransferItem({
               {t.transferCancel}
             </button>
           )
+        )}
+        {tr.state === 'completed' && tr.direction === 'in' && tr.path !== undefined && (
+          <>
+            <button
+              type="button"
+              className="button secondary small"
+              disabled={busy}
+              onClick={() => {
+                act('open');
+              }}
+            >
+              {t.transferOpen}
+            </button>
+            <button
+              type="button"
+              className="button secondary small"
+              disabled={busy}
+              onClick={() => {
+                act('reveal');
+              }}
+            >
+              {t.transferShowInFolder}
+            </button>
+          </>
         )}
         {!active && onDismiss !== undefined && (
           <button type="button" className="button secondary small" onClick={onDismiss}>

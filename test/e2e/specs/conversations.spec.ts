@@ -502,3 +502,54 @@ test('a conversation exports as text and JSON, and its local history can be dele
   await main.contact('Carol').click();
   await expect(main.message('Carol says hello')).toHaveCount(0);
 });
+
+test('more unread messages than a first page holds: it opens at the first unread one and pages down to the newest', async () => {
+  test.setTimeout(180_000);
+  const { page } = started();
+  const { server } = need();
+  const main = new MainPage(page);
+  const dave = await startPeer(server, 'dave', 'dave-e2e-pw');
+  try {
+    // One message read at once: the read mark is past it.
+    await main.contact('Dave').click();
+    await dave.send(chat('alice@localhost', 'd0', 'Dave checks in, read at once'));
+    await expect(main.message('Dave checks in, read at once')).toBeVisible();
+    await dave.waitFor((s) => child(s, 'displayed', NS_MARKERS)?.attrs['id'] === 'd0');
+
+    // Six hundred more while Alice looks at Bob's conversation: more than the newest page reaches.
+    await main.contact('Bob').click();
+    const total = 600;
+    for (let i = 1; i <= total; i++)
+      await dave.send(chat('alice@localhost', `d${String(i)}`, `Dave's note #${String(i)}.`));
+    await expect(main.conversation('Dave')).toHaveAccessibleDescription(`${String(total)} unread`, { timeout: 60_000 });
+
+    // Opening it: "New messages" in view with the first unread one below it, the read one above.
+    await main.tab('Dave').click();
+    await expect(main.unreadSeparator).toBeInViewport();
+    await expect(main.message("Dave's note #1.")).toBeInViewport();
+    await expect(main.message('Dave checks in, read at once')).toHaveCount(1);
+    await expect(main.message(`Dave's note #${String(total)}.`)).toHaveCount(0);
+    await page.screenshot({ path: path.join(shots, 'conversations-many-unread.png') });
+
+    // Scrolling down brings the newer pages (the first one ends at the 100th unread message).
+    const scroller = page.locator('.messages');
+    await expect(async () => {
+      await scroller.evaluate((el) => {
+        el.scrollTop += 1500;
+      });
+      await expect(main.message("Dave's note #150.")).toHaveCount(1, { timeout: 500 });
+    }).toPass({ timeout: 30_000 });
+    expect(await main.messages.getByRole('listitem').count()).toBeLessThan(80);
+    await expect(main.message(`Dave's note #${String(total)}.`)).toHaveCount(0);
+
+    // "Jump to the latest message": the newest, read, and the contact told.
+    await page.getByRole('button', { name: 'Jump to the latest message' }).click();
+    await expect(main.message(`Dave's note #${String(total)}.`)).toBeInViewport();
+    await dave.waitFor((s) => child(s, 'displayed', NS_MARKERS)?.attrs['id'] === `d${String(total)}`, 15_000);
+    await expect(main.conversation('Dave')).not.toHaveAccessibleDescription(/unread/u);
+  } finally {
+    await dave.stop();
+  }
+  await main.closeTab('Dave').click();
+  await expect(main.tab('Dave')).toHaveCount(0);
+});

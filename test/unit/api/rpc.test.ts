@@ -54,6 +54,9 @@ function setup(overrides: Partial<Handlers> = {}) {
     'register.submit': unexpected,
     'register.cancel': unexpected,
     'app.setActive': unexpected,
+    'app.setVisibleConversation': unexpected,
+    'app.openUri': unexpected,
+    'app.takeUri': unexpected,
     'app.openExternal': unexpected,
     'roster.add': unexpected,
     'roster.update': unexpected,
@@ -77,6 +80,25 @@ function setup(overrides: Partial<Handlers> = {}) {
     'gateway.form': unexpected,
     'gateway.register': unexpected,
     'gateway.unregister': unexpected,
+    'settings.get': unexpected,
+    'settings.update': unexpected,
+    'app.openFolder': unexpected,
+    // File transfer (issue 6).
+    'transfers.list': unexpected,
+    'transfer.accept': unexpected,
+    'transfer.decline': unexpected,
+    'transfer.cancel': unexpected,
+    'transfer.open': unexpected,
+    'transfer.sendFile': unexpected,
+    'transfer.upload': unexpected,
+    'transfer.download': unexpected,
+    // HTTP upload links (issue 6).
+    'attachment.download': unexpected,
+    // File transfer staging (issue 6, renderer side).
+    'transfer.stageBegin': unexpected,
+    'transfer.stageChunk': unexpected,
+    'transfer.stageEnd': unexpected,
+    'transfer.stageAbort': unexpected,
     ...overrides,
   };
   const server = createRpcServer(handlers, silentLogger);
