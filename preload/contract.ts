@@ -935,6 +935,14 @@ export const commands = {
     input: z.object({ accountId: AccountId, id: TransferId, reveal: z.boolean() }).strict(),
     output: z.object({}),
   },
+  /**
+   * Issue 6, inline image previews: a received file (a completed incoming transfer) that is
+   * PNG, JPEG, GIF or WebP by its bytes, at most 8 MiB, as a data: URL ('not-acceptable' else).
+   */
+  'transfer.preview': {
+    input: z.object({ accountId: AccountId, id: TransferId }).strict(),
+    output: z.object({ dataUrl: z.string().regex(/^data:image\/(?:png|jpeg|gif|webp);base64,/u) }),
+  },
   'transfer.cancel': {
     input: z.object({ accountId: AccountId, id: TransferId }).strict(),
     output: z.object({}),

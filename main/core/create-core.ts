@@ -39,6 +39,7 @@ import type { NotifierPort, TrayPort } from './attention/ports.ts';
 import type { TransferOptions } from './transfer/transfer-service.ts';
 import { TransferStaging } from './transfer-staging.ts';
 import { isProgram, receivedFile } from './transfer/open-file.ts';
+import { previewFile } from './transfer/preview.ts';
 
 /** Caps cache entries not stored again for this long are forgotten at start. */
 const CAPS_KEEP_MS = 90 * 24 * 3600 * 1000;
@@ -309,6 +310,10 @@ export function createCore(options: CoreOptions): Promise<Core> {
       account(accountId).transfers.decline(id);
       return Promise.resolve({});
     },
+    // Issue 6: an inline preview of a received image, read from its saved file only.
+    'transfer.preview': async ({ accountId, id }) => ({
+      dataUrl: await previewFile(receivedFile(account(accountId).transfers.list(), id)),
+    }),
     'transfer.open': async ({ accountId, id, reveal }) => {
       const file = receivedFile(account(accountId).transfers.list(), id);
       if (reveal) {

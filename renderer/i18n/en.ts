@@ -306,4 +306,6 @@ export const en = {
   attachmentSaved: (name: string) => `Saved as ${name}`,
   attachmentFailed: 'The download failed.',
   attachmentCancelled: 'Download cancelled.',
+  // Inline previews of received images (issue 6): the preview is a button that opens the file.
+  imagePreviewOpen: (name: string) => `Open ${name}`,
 } as const;

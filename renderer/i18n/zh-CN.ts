@@ -365,4 +365,6 @@ export const zhCN: Messages = {
   attachmentSaved: (name) => `已保存为 ${name}`,
   attachmentFailed: '下载失败。',
   attachmentCancelled: '已取消下载。',
+  // Inline previews of received images (issue 6): the preview is a button that opens the file.
+  imagePreviewOpen: (name) => `打开 ${name}`,
 };

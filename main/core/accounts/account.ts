@@ -40,6 +40,7 @@ import { PresenceService, type AutoAwayOptions } from './presence-service.ts';
 import { ProfileService, toContract } from './profile-service.ts';
 import { RosterService } from './roster-service.ts';
 import { TransferService, type TransferOptions } from '../transfer/transfer-service.ts';
+import { autoAcceptPolicy } from '../transfer/auto-accept.ts';
 import type { RosterProfileRepos, ServiceContext } from './service-context.ts';
 import { CoreError } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -239,7 +240,15 @@ export class Account {
         resources: (bare) => this.#presence.resources(bare).map(([r]) => `${bare}/${r}`),
         features: (full) => this.#own.featuresOf(full),
       },
-      deps.transfers ?? {},
+      {
+        // Issue 7, Files settings: offers from subscribed, unblocked contacts up to a size (off by default).
+        autoAccept: autoAcceptPolicy({
+          settings: () => deps.settings?.get().files,
+          subscription: (bare) => deps.repos.contacts.get(this.id, bare)?.subscription,
+          isBlocked: (jid) => this.#profile.isBlocked(jid),
+        }),
+        ...deps.transfers,
+      },
     );
     this.#rosterOps.ownNick = () => this.#profile.ownNickname();
     this.#profile.onOwnPhoto = (hash) => {

@@ -99,6 +99,8 @@ export interface JingleHost {
   sendIbb(stream: XmppStream, e: TransferEntry, filePath: string): Promise<void>;
   findProxy(stream: XmppStream): Promise<Streamhost | undefined>;
   hashFile(filePath: string, signal: AbortSignal): Promise<string>;
+  /** An incoming offer passed the size checks and waits for an answer (auto-accept may give it). */
+  offerReady(e: TransferEntry): void;
 }
 
 function fromOf(ctx: IqContext): string | undefined {
@@ -370,6 +372,7 @@ export class JingleTransfers {
           void this.#host.fail(e, 'timed-out', 'The offer was not answered in time.');
         }, opt.offerTimeoutMs);
         e.timer.unref();
+        this.#host.offerReady(e);
       },
       (err: unknown) => {
         const [reason, message] = this.#host.reasonOf(err);

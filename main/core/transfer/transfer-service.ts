@@ -83,6 +83,7 @@ import {
 import { DirectStreamhost, connectStreamhost, localAddresses } from './socks5.ts';
 import { JingleTransfers, type JingleState } from './jingle-session.ts';
 import { supportsJingleFt, type JingleFile } from './jingle.ts';
+import type { AutoAcceptPolicy } from './auto-accept.ts';
 
 export type TransferReason = NonNullable<Transfer['reason']>;
 
@@ -123,6 +124,12 @@ export interface TransferOptions {
   ibbMaxBlockSize?: number;
   /** Jingle file transfer (XEP-0166/0234) both ways (on by default). */
   jingle?: boolean;
+  /**
+   * Offers accepted without asking (issue 7, auto-accept from contacts; `auto-accept.ts`):
+   * asked with the sender's bare JID and the announced size once the offer passed the size and
+   * free-space checks. None by default.
+   */
+  autoAccept?: AutoAcceptPolicy;
 }
 
 const IQ_TIMEOUT_MS = 30_000;
@@ -191,6 +198,7 @@ export class TransferService {
       streamTimeoutMs: options.streamTimeoutMs ?? 60_000,
       ibbMaxBlockSize: Math.min(options.ibbMaxBlockSize ?? IBB_MAX_BLOCK_SIZE, IBB_MAX_BLOCK_SIZE),
       jingle: options.jingle ?? true,
+      autoAccept: options.autoAccept ?? (() => false),
     };
     this.#jingle = new JingleTransfers({
       id: ctx.id,
@@ -219,6 +227,9 @@ export class TransferService {
       sendIbb: (stream, e, filePath) => this.#sendIbb(stream, e, filePath),
       findProxy: (stream) => this.#findProxy(stream),
       hashFile: (filePath, signal) => hashFile(filePath, signal),
+      offerReady: (e) => {
+        this.#offerReady(e);
+      },
     });
   }
 
@@ -440,12 +451,27 @@ export class TransferService {
             void this.#fail(e, 'timed-out', 'The offer was not answered in time.');
           }, this.#opt.offerTimeoutMs);
           e.timer.unref();
+          this.#offerReady(e);
         },
         (err: unknown) => {
           const [reason, message] = this.#reasonOf(err);
           void this.#fail(e, reason, message);
         },
       );
+    });
+  }
+
+  /**
+   * An incoming offer (XEP-0096 or Jingle) passed the size and free-space checks: the
+   * auto-accept policy may accept it now, on the same path as the user's Accept.
+   */
+  #offerReady(e: Entry): void {
+    if (e.done || e.t.direction !== 'in' || e.t.state !== 'offered') return;
+    const bare = parse(e.t.peer)?.bare;
+    if (bare === undefined || !this.#opt.autoAccept(bare, e.t.size)) return;
+    this.#ctx.log.info('transfer', `${this.#ctx.id}: accepting ${e.t.name} from ${e.t.peer} without asking`);
+    this.accept(e.t.id).catch((err: unknown) => {
+      this.#ctx.log.info('transfer', `${this.#ctx.id}: automatic accept failed`, err);
     });
   }
 

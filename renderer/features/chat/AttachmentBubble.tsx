@@ -1,7 +1,8 @@
 /**
  * A message that shares a file (an HTTP upload link, XEP-0363 with XEP-0066): its name and
  * size, and "Download". Nothing is fetched before the click (no image preview from the link:
- * that would tell its server our address); the core asks the size first, and a file above
+ * that would tell its server our address; an image shows inline once downloaded, from the
+ * saved file); the core asks the size first, and a file above
  * CONFIRM_ABOVE waits for "Download anyway". While it runs: a progressbar and "Cancel"; then
  * the name it was saved under. What each message's download did is kept for this window, so
  * a row scrolled away and back shows it still.
@@ -12,6 +13,7 @@ import { RpcError } from '../../../preload/rpc.ts';
 import { useClient } from '../../app/core.ts';
 import { coreErrorText } from '../../i18n/errors.ts';
 import { useI18n, type Language } from '../../i18n/index.ts';
+import { ImagePreview } from '../transfers/ImagePreview.tsx';
 
 /** Ask before downloading more than this (100 MiB); the core never goes above 2 GiB without a yes. */
 export const CONFIRM_ABOVE = 100 * 1024 * 1024;
@@ -195,6 +197,7 @@ export function AttachmentBubble({ message: m, tab }: { message: Message; tab: n
           {t.attachmentSaved(transfer.path === undefined ? name : baseName(transfer.path))}
         </span>
       )}
+      {transfer?.state === 'completed' && <ImagePreview transfer={transfer} tab={tab} />}
     </div>
   );
 }

@@ -10,6 +10,7 @@ import { errorText } from '../../app/client.ts';
 import { useClient } from '../../app/core.ts';
 import { useI18n } from '../../i18n/index.ts';
 import { FileIcon } from './icons.tsx';
+import { ImagePreview } from './ImagePreview.tsx';
 import {
   bareOf,
   choiceText,
@@ -112,6 +113,7 @@ export function TransferItem({
         {tr.state === 'completed' && tr.direction === 'in' && tr.path !== undefined && (
           <p className="transfer-details transfer-path">{t.transferSavedTo(tr.path)}</p>
         )}
+        {tr.state === 'completed' && tr.direction === 'in' && <ImagePreview transfer={tr} />}
         {error !== null && (
           <p className="form-error" role="alert">
             {error}

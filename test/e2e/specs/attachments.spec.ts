@@ -14,6 +14,7 @@ import path from 'node:path';
 import { xml } from '@xmpp/client';
 import { startUploadServer } from '../../support/server.ts';
 import { startPeer, type Peer } from '../../support/peer.ts';
+import { gradientPng } from '../../support/png.ts';
 import { hostKind, hostMissing, launchParley, type ParleyApp, skipWhereHostMissing } from '../host.ts';
 import { LoginPage } from '../pages/login-page.ts';
 import { MainPage } from '../pages/main-page.ts';
@@ -124,6 +125,56 @@ test('a shared file shows as a file bubble and downloads on click, with progress
   await page.screenshot({ path: path.join(shots, 'attachment-saved.png') });
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.screenshot({ path: path.join(shots, 'attachment-saved-dark.png') });
+  await page.emulateMedia({ colorScheme: 'light' });
+});
+
+test('a downloaded image shows an inline preview made from the saved file; a fake one does not', async () => {
+  if (!app) throw new Error('app not started');
+  const w = need();
+  const { page } = app;
+  const main = new MainPage(page);
+  // Nothing remote may be loaded for a preview: only data: images from the core.
+  const remote: string[] = [];
+  page.on('request', (request) => {
+    if (request.resourceType() === 'image' && !request.url().startsWith('data:')) remote.push(request.url());
+  });
+  const png = gradientPng(240, 150);
+  for (const [id, name, bytes] of [
+    ['share-img', 'sunset.png', png],
+    ['share-fake', 'not really.png', Buffer.from('this is text, not an image')],
+  ] as const) {
+    const url = await upload(w, name, bytes);
+    await w.bob.send(
+      xml(
+        'message',
+        { type: 'chat', to: 'alice@localhost', id },
+        xml('body', {}, url),
+        xml('x', { xmlns: 'jabber:x:oob' }, xml('url', {}, url)),
+      ),
+    );
+  }
+  const image = main.messages.getByRole('group', { name: 'File sunset.png' });
+  const fake = main.messages.getByRole('group', { name: 'File not really.png' });
+  await expect(fake).toBeVisible();
+  await expect(image.getByAltText('sunset.png')).toHaveCount(0); // nothing before the click
+  // The fake first: its preview request goes to the core before the real image's does.
+  await fake.getByRole('button', { name: 'Download' }).click();
+  await expect(fake).toContainText('Saved as not really.png');
+  await image.getByRole('button', { name: 'Download' }).click();
+  await expect(image).toContainText('Saved as sunset.png');
+  const preview = image.getByAltText('sunset.png');
+  await expect(preview).toBeVisible();
+  await expect.poll(() => preview.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(240);
+  expect(await preview.getAttribute('src')).toMatch(/^data:image\/png;base64,/u);
+  // The core looked at the bytes: text is no image, whatever its name says.
+  await expect(fake.locator('img')).toHaveCount(0);
+  await image.getByRole('button', { name: 'Open sunset.png' }).click();
+  await expect(image.getByRole('alert')).toHaveCount(0);
+  expect(remote).toEqual([]);
+  await image.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(shots, 'attachment-image-preview.png') });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: path.join(shots, 'attachment-image-preview-dark.png') });
   await page.emulateMedia({ colorScheme: 'light' });
 });
 

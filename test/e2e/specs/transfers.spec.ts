@@ -12,6 +12,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { gradientPng } from '../../support/png.ts';
 import { startUploadServer } from '../../support/server.ts';
 import { hostKind, hostMissing, launchParley, type ParleyApp, skipWhereHostMissing } from '../host.ts';
 import { LoginPage } from '../pages/login-page.ts';
@@ -139,6 +140,28 @@ test('a dropped file is offered, accepted, and arrives whole', async ({ browser 
   const received = await readFile(path.join(w.bobDir, 'downloads', 'holiday photos.bin'));
   expect(sha256(received)).toBe(sha256(bytes));
   await bob.page.screenshot({ path: path.join(shots, 'transfers-received.png') });
+});
+
+test('a received image shows an inline preview, made from the saved file', async () => {
+  if (!alice || !bob) throw new Error('apps not started');
+  const png = gradientPng(200, 120);
+  await dropFile(alice.page, 'sunset.png', png);
+  const files = bob.page.getByRole('list', { name: 'Files in this conversation' });
+  const offer = files.getByRole('listitem', { name: 'sunset.png' });
+  await expect(offer.getByRole('button', { name: 'Accept' })).toBeVisible();
+  await expect(offer.getByAltText('sunset.png')).toHaveCount(0); // nothing before it is saved
+  await offer.getByRole('button', { name: 'Accept' }).click();
+  const preview = offer.getByAltText('sunset.png');
+  await expect(preview).toBeVisible();
+  await expect.poll(() => preview.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(200);
+  expect(await preview.getAttribute('src')).toMatch(/^data:image\/png;base64,/u);
+  await offer.getByRole('button', { name: 'Open sunset.png' }).click();
+  await expect(offer.getByRole('alert')).toHaveCount(0);
+  await offer.scrollIntoViewIfNeeded();
+  await bob.page.screenshot({ path: path.join(shots, 'transfers-image-preview.png') });
+  await bob.page.emulateMedia({ colorScheme: 'dark' });
+  await bob.page.screenshot({ path: path.join(shots, 'transfers-image-preview-dark.png') });
+  await bob.page.emulateMedia({ colorScheme: 'light' });
 });
 
 test('a file chosen with "Send file" can be declined', async () => {

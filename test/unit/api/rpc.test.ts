@@ -89,6 +89,7 @@ function setup(overrides: Partial<Handlers> = {}) {
     'transfer.decline': unexpected,
     'transfer.cancel': unexpected,
     'transfer.open': unexpected,
+    'transfer.preview': unexpected,
     'transfer.sendFile': unexpected,
     'transfer.upload': unexpected,
     'transfer.download': unexpected,
