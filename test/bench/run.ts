@@ -6,8 +6,8 @@
  *   --list            list the benchmarks and their options
  *   --NAME VALUE      an option of a benchmark (see --list), e.g. --messages 5000
  *
- * Every file in test/bench/benchmarks/ whose default export is a Benchmark
- * (see types.ts) is run, in file-name order. A missed goal is a finding, not
+ * Every file in test/bench/benchmarks/ whose default export is a Benchmark, or an
+ * array of them (see types.ts), is run, in file-name order. A missed goal is a finding, not
  * a failure: the exit code is 0 unless a benchmark could not measure (1),
  * the command line is wrong (2) or the run was interrupted (130). Run through test/support/with-test-ca.ts,
  * which makes the throwaway servers' CA trusted (npm run bench does).
@@ -66,12 +66,15 @@ async function loadBenchmarks(): Promise<Benchmark[]> {
   const found: Benchmark[] = [];
   for (const file of files) {
     const mod = (await import(pathToFileURL(path.join(BENCH_DIR, file)).href)) as { default?: unknown };
-    const benchmark = mod.default;
-    if (!isBenchmark(benchmark))
-      throw new Error(`${file}: the default export is not a benchmark (use defineBenchmark)`);
-    if (found.some((b) => b.name === benchmark.name))
-      throw new Error(`${file}: a second benchmark named ${benchmark.name}`);
-    found.push(benchmark);
+    // One benchmark, or a list of related ones sharing their set-up code (transfer.ts).
+    const exported: unknown[] = Array.isArray(mod.default) ? (mod.default as unknown[]) : [mod.default];
+    for (const benchmark of exported) {
+      if (!isBenchmark(benchmark))
+        throw new Error(`${file}: the default export is not a benchmark or a list of them (use defineBenchmark)`);
+      if (found.some((b) => b.name === benchmark.name))
+        throw new Error(`${file}: a second benchmark named ${benchmark.name}`);
+      found.push(benchmark);
+    }
   }
   return found;
 }

@@ -38,6 +38,8 @@ File transfer (XEP-0096 stream initiation over XEP-0065 SOCKS5 or XEP-0047 IBB):
                                           -> ACCEPTING <method>; then per offer FILEOFFER <from> <name> <size>
                                           and FILERECV <name> <size> <sha256-base64> ok|mismatch|short
   HUGEOFFER <jid> <size>                  an offer announcing this size -> OFFERERROR <condition>
+  SAVETO <dir|none>                       also write files accepted later into <dir> under their
+                                          offered base name (none: stop saving) -> SAVING <dir|none>
   STREAMHOSTS <jid> <sid>                 an XEP-0065 streamhost list for a stream id never offered
                                           -> S5BERROR <condition>
 Sends "hello from slixmpp" to GREET_JID once online.
@@ -260,7 +262,7 @@ NS_FT = "http://jabber.org/protocol/si/profile/file-transfer"
 NS_S5B = "http://jabber.org/protocol/bytestreams"
 NS_IBB = "http://jabber.org/protocol/ibb"
 NS_HASHES = "urn:xmpp:hashes:2"
-FILE_COMMANDS = ("SENDFILE", "ACCEPT", "HUGEOFFER", "STREAMHOSTS")
+FILE_COMMANDS = ("SENDFILE", "ACCEPT", "HUGEOFFER", "STREAMHOSTS", "SAVETO")
 METHODS = {"s5b": NS_S5B, "ibb": NS_IBB}
 
 
@@ -276,6 +278,7 @@ def setup_file_transfer(peer):
     # block-size renegotiation (resource-constraint, then a smaller <open/>) would be refused.
     peer.plugin["xep_0047"].auto_accept = True
     peer.accept_method = None
+    peer.save_dir = None  # SAVETO: where accepted files are also written
     peer.incoming = None  # (name, size, expected sha256, hasher, received)
     peer.add_event_handler("si_request", lambda iq: asyncio.ensure_future(on_si_request(peer, iq)))
     peer.add_event_handler("socks5_data", lambda data: on_file_data(peer, data))
@@ -314,6 +317,10 @@ async def on_si_request(peer, iq):
         await si.decline(iq["from"], sid, ifrom=iq["to"])
         return
     peer.incoming = {"name": name, "size": size, "expected": expected, "hash": hashlib.sha256(), "received": 0}
+    if peer.save_dir is not None:
+        safe = os.path.basename(name.replace("\\", "/"))
+        safe = "file" if safe in ("", ".", "..") else safe
+        peer.incoming["file"] = open(os.path.join(peer.save_dir, safe), "wb")
     await si.accept(iq["from"], sid, ifrom=iq["to"])
 
 
@@ -323,6 +330,8 @@ def on_file_data(peer, data):
         return
     inc["hash"].update(data)
     inc["received"] += len(data)
+    if "file" in inc:
+        inc["file"].write(data)
     if inc["received"] >= inc["size"]:
         finish_incoming(peer)
 
@@ -344,6 +353,8 @@ def on_file_end(peer):
 def finish_incoming(peer):
     import base64
     inc, peer.incoming = peer.incoming, None
+    if "file" in inc:
+        inc["file"].close()
     digest = base64.b64encode(inc["hash"].digest()).decode()
     if inc["received"] < inc["size"]:
         verdict = "short"
@@ -437,6 +448,9 @@ def file_command(peer, verb, rest):
     elif verb == "STREAMHOSTS":
         jid, sid = rest.split(" ")
         asyncio.ensure_future(stray_streamhosts(peer, jid, sid))
+    elif verb == "SAVETO":
+        peer.save_dir = None if rest == "none" else rest
+        out("SAVING", rest)
 
 
 def strip_fallback(x, body, for_ns):

@@ -16,6 +16,8 @@ export interface FileHash {
 }
 
 const MAX_HASHES = 8;
+/** How much a transfer's streams (hashing, the file being written) buffer before backpressure. */
+export const STREAM_BUFFER_BYTES = 1024 * 1024;
 const BASE64 = /^[A-Za-z0-9+/]{1,128}={0,2}$/u;
 
 export function buildHash(hash: FileHash): Element {
@@ -51,7 +53,9 @@ export class HashCounter extends Transform {
   bytes = 0;
 
   constructor(limit = Number.MAX_SAFE_INTEGER) {
-    super();
+    // A socket hands over up to 64 KiB at a time: a buffer of a few of them on each side keeps
+    // the source from pausing at every chunk (a bounded amount: memory stays flat).
+    super({ highWaterMark: STREAM_BUFFER_BYTES });
     this.#limit = limit;
   }
 
