@@ -6,56 +6,28 @@
  * Jingle), HTTP upload (XEP-0363) for an offline contact.
  */
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Transfer } from '../../preload/contract.ts';
-import type { TransferOptions } from '../../main/core/transfer/transfer-service.ts';
-import { startTransferServer } from '../support/server.ts';
-import { startCore, tempDir, type TestCore, anyFile } from '../support/core.ts';
+import type { TestCore } from '../support/core.ts';
 import { startSlixmpp, type SlixmppPeer } from '../support/slixmpp.ts';
-
-const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('base64');
-type Server = Awaited<ReturnType<typeof startTransferServer>>;
-
-const ids = new Map<TestCore, string>();
-const accountOf = (core: TestCore) => ids.get(core) ?? '';
-
-async function signIn(server: Server, user: string, transfers: Omit<TransferOptions, 'downloadsDir'> = {}) {
-  const core = await startCore(undefined, {
-    sendablePath: anyFile,
-    transfers: { streamhostTimeoutMs: 2000, ...transfers },
-  });
-  await core.core.handlers['account.signIn']({ jid: `${user}@localhost`, password: 'pw', server: server.server });
-  await core.waitForEvent('account.state', (s) => s.status === 'online', 10_000);
-  ids.set(core, `${user}@localhost`);
-  return core;
-}
-
-/** A folder's entries (none when it does not exist yet). */
-async function entries(dir: string): Promise<string[]> {
-  return readdir(dir).catch(() => []);
-}
-
-function settled(core: TestCore, id: string, timeoutMs = 30_000): Promise<Transfer> {
-  return core.waitForEvent(
-    'transfer.updated',
-    (t) => t.id === id && (t.state === 'completed' || t.state === 'failed'),
-    timeoutMs,
-  );
-}
-
-async function online(core: TestCore, bare: string): Promise<void> {
-  await core.waitForEvent(
-    'roster.updated',
-    (e) => e.contacts.some((c) => c.jid === bare && c.show !== 'offline'),
-    15_000,
-  );
-}
+import {
+  acceptAndReceive,
+  accountOf,
+  cancelInFlight,
+  entries,
+  fileOf,
+  nextOffer,
+  online,
+  settled,
+  sha256,
+  startTransferCast,
+  type TransferServer,
+} from '../support/transfer.ts';
 
 describe('transfer: Jingle file transfer (XEP-0234 over XEP-0260 / XEP-0261) against Prosody', () => {
-  let server: Server;
+  let server: TransferServer;
   let alice: TestCore; // a direct streamhost on loopback, and the proxy
   let bob: TestCore; // the receiver
   let carol: TestCore; // no direct streamhost: the proxy only
@@ -64,21 +36,10 @@ describe('transfer: Jingle file transfer (XEP-0234 over XEP-0260 / XEP-0261) aga
   const cleanup: (() => Promise<void>)[] = [];
 
   before(async () => {
-    server = await startTransferServer({
-      users: ['alice', 'bob', 'carol', 'dave', 'sli', 'olga'].map((u) => ({ username: u, password: 'pw' })),
-      sharedGroup: 'Transfers',
-    });
-    cleanup.push(() => server.stop());
-    work = await tempDir('parley-jingle-files-');
-    alice = await signIn(server, 'alice', { directHosts: () => ['127.0.0.1'] });
-    cleanup.push(() => alice.shutdown());
-    bob = await signIn(server, 'bob', { maxFileBytes: 64 * 1024 * 1024 });
-    cleanup.push(() => bob.shutdown());
-    carol = await signIn(server, 'carol', { socks5Direct: false });
-    cleanup.push(() => carol.shutdown());
-    dave = await signIn(server, 'dave', { socks5Proxy: false, directHosts: () => ['192.0.2.1'] });
-    cleanup.push(() => dave.shutdown());
-    for (const c of [alice, carol, dave]) await online(c, 'bob@localhost');
+    ({ server, alice, bob, carol, dave, work } = await startTransferCast(cleanup, {
+      users: ['alice', 'bob', 'carol', 'dave', 'sli', 'olga'],
+      workPrefix: 'parley-jingle-files-',
+    }));
   });
 
   after(async () => {
@@ -88,13 +49,8 @@ describe('transfer: Jingle file transfer (XEP-0234 over XEP-0260 / XEP-0261) aga
   const bobDownloads = () => path.join(bob.dataDir, 'downloads');
 
   async function send(from: TestCore, bytes: Buffer, name: string) {
-    const file = path.join(work, name);
-    await writeFile(file, bytes);
-    const offered = bob.waitForNext(
-      'transfer.updated',
-      (t) => t.direction === 'in' && t.state === 'offered' && t.name === name,
-      15_000,
-    );
+    const file = await fileOf(work, bytes, name);
+    const offered = nextOffer(bob, name);
     const out = await from.core.handlers['transfer.sendFile']({
       accountId: accountOf(from),
       peer: 'bob@localhost',
@@ -108,15 +64,8 @@ describe('transfer: Jingle file transfer (XEP-0234 over XEP-0260 / XEP-0261) aga
 
   async function receiveAll(from: TestCore, bytes: Buffer, name: string) {
     const { out, incoming } = await send(from, bytes, name);
-    assert.equal(incoming.size, bytes.length);
-    assert.equal(incoming.sha256, sha256(bytes), 'the offer carries the XEP-0300 sha-256');
-    await bob.core.handlers['transfer.accept']({ accountId: 'bob@localhost', id: incoming.id });
-    const [sent, got] = await Promise.all([settled(from, out.id), settled(bob, incoming.id)]);
-    assert.equal(sent.state, 'completed', sent.error);
-    assert.equal(got.state, 'completed', got.error);
-    assert.ok(got.path);
-    assert.deepEqual(await readFile(got.path), bytes);
-    assert.equal(path.dirname(got.path), bobDownloads());
+    const { sent, got } = await acceptAndReceive(from, out, bob, incoming, bytes);
+    assert.equal(path.dirname(got.path ?? ''), bobDownloads());
     return { sent, got };
   }
 
@@ -164,21 +113,7 @@ describe('transfer: Jingle file transfer (XEP-0234 over XEP-0260 / XEP-0261) aga
     it(`cancels from the ${side}'s side: session-terminate <cancel/>, no partial file`, async () => {
       const before = await entries(bobDownloads());
       const { out, incoming } = await send(dave, randomBytes(8 * 1024 * 1024), `jingle-cancel-${side}.bin`);
-      const running = bob.waitForNext(
-        'transfer.updated',
-        (t) => t.id === incoming.id && t.state === 'transferring' && t.bytes > 0,
-        30_000,
-      );
-      await bob.core.handlers['transfer.accept']({ accountId: 'bob@localhost', id: incoming.id });
-      await running;
-      if (side === 'receiver')
-        await bob.core.handlers['transfer.cancel']({ accountId: 'bob@localhost', id: incoming.id });
-      else await dave.core.handlers['transfer.cancel']({ accountId: accountOf(dave), id: out.id });
-      const [sent, got] = await Promise.all([settled(dave, out.id), settled(bob, incoming.id)]);
-      assert.equal(sent.state, 'failed');
-      assert.equal(sent.reason, 'cancelled');
-      assert.equal(got.state, 'failed');
-      assert.equal(got.reason, 'cancelled');
+      const { got } = await cancelInFlight(side, dave, out, bob, incoming, true);
       assert.ok(got.bytes < got.size);
       assert.deepEqual(await entries(bobDownloads()), before, 'no partial file');
     });

@@ -6,26 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Transfer } from '../../preload/contract.ts';
-import type { TransferOptions } from '../../main/core/transfer/transfer-service.ts';
 import { startTransferServer } from '../support/server.ts';
-import { startCore, tempDir, type TestCore, anyFile } from '../support/core.ts';
+import { tempDir, type TestCore } from '../support/core.ts';
+import { fileOf, online, settled, signInTransferCore as signIn, type TransferServer } from '../support/transfer.ts';
 
-type Server = Awaited<ReturnType<typeof startTransferServer>>;
 const LIMIT = 64 * 1024;
-
-async function signIn(server: Server, user: string, transfers: Omit<TransferOptions, 'downloadsDir'> = {}) {
-  const core = await startCore(undefined, {
-    sendablePath: anyFile,
-    transfers: { streamhostTimeoutMs: 2000, ...transfers },
-  });
-  await core.core.handlers['account.signIn']({ jid: `${user}@localhost`, password: 'pw', server: server.server });
-  await core.waitForEvent('account.state', (s) => s.status === 'online', 10_000);
-  return core;
-}
 
 /** The full JID a core is online as (from its log). */
 function fullJid(core: TestCore, bare: string): string {
@@ -35,16 +23,8 @@ function fullJid(core: TestCore, bare: string): string {
   return jid;
 }
 
-function settled(core: TestCore, id: string, timeoutMs = 30_000): Promise<Transfer> {
-  return core.waitForEvent(
-    'transfer.updated',
-    (t) => t.id === id && (t.state === 'completed' || t.state === 'failed'),
-    timeoutMs,
-  );
-}
-
 describe('transfer: auto-accept from contacts (issue 7 Files settings) against Prosody', () => {
-  let server: Server;
+  let server: TransferServer;
   let bob: TestCore; // the receiver, auto-accept on
   let alice: TestCore; // a contact, XEP-0096
   let carol: TestCore; // a contact, Jingle
@@ -68,12 +48,7 @@ describe('transfer: auto-accept from contacts (issue 7 Files settings) against P
     cleanup.push(() => carol.shutdown());
     mallory = await signIn(server, 'mallory', { jingle: false, directHosts: () => ['127.0.0.1'] });
     cleanup.push(() => mallory.shutdown());
-    for (const c of [alice, carol])
-      await c.waitForEvent(
-        'roster.updated',
-        (e) => e.contacts.some((x) => x.jid === 'bob@localhost' && x.show !== 'offline'),
-        15_000,
-      );
+    for (const c of [alice, carol]) await online(c, 'bob@localhost');
     await bob.waitForEvent(
       'roster.updated',
       (e) => e.contacts.some((x) => x.jid === 'alice@localhost' && x.subscription === 'both'),
@@ -91,8 +66,7 @@ describe('transfer: auto-accept from contacts (issue 7 Files settings) against P
 
   /** Sends `bytes` as `name` from `from` to `peer`; resolves with bob's view of the offer. */
   async function offer(from: TestCore, fromJid: string, bytes: Buffer, name: string, peer = 'bob@localhost') {
-    const file = path.join(work, name);
-    await writeFile(file, bytes);
+    const file = await fileOf(work, bytes, name);
     const offered = bob.waitForNext('transfer.updated', (t) => t.direction === 'in' && t.name === name, 15_000);
     const out = await from.core.handlers['transfer.sendFile']({ accountId: fromJid, peer, path: file });
     return { out, incoming: await offered };

@@ -4,73 +4,29 @@
  * slixmpp (an independent implementation) both ways.
  */
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Transfer } from '../../preload/contract.ts';
-import type { TransferOptions } from '../../main/core/transfer/transfer-service.ts';
-import { startTransferServer, UPLOAD_LIMIT } from '../support/server.ts';
-import { startCore, tempDir, type TestCore, anyFile } from '../support/core.ts';
+import { UPLOAD_LIMIT } from '../support/server.ts';
+import { tempDir, type TestCore } from '../support/core.ts';
 import { startSlixmpp, type SlixmppPeer } from '../support/slixmpp.ts';
-
-const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('base64');
-type Server = Awaited<ReturnType<typeof startTransferServer>>;
-
-async function signIn(server: Server, user: string, transfers: Omit<TransferOptions, 'downloadsDir'> = {}) {
-  // XEP-0096 here (Parley to Parley would choose Jingle: test/integration/jingle.test.ts).
-  const core = await startCore(undefined, {
-    sendablePath: anyFile,
-    transfers: { streamhostTimeoutMs: 2000, jingle: false, ...transfers },
-  });
-  await core.core.handlers['account.signIn']({ jid: `${user}@localhost`, password: 'pw', server: server.server });
-  await core.waitForEvent('account.state', (s) => s.status === 'online', 10_000);
-  ids.set(core, `${user}@localhost`);
-  return core;
-}
-
-const ids = new Map<TestCore, string>();
-const accountOf = (core: TestCore) => ids.get(core) ?? '';
-
-/** A folder's entries (none when it does not exist yet). */
-async function entries(dir: string): Promise<string[]> {
-  return readdir(dir).catch(() => []);
-}
-
-async function fileOf(dir: string, bytes: Buffer, name = 'data.bin'): Promise<string> {
-  const file = path.join(dir, name);
-  await writeFile(file, bytes);
-  return file;
-}
-
-/** The receiver's view of the next offer from `from`. */
-function nextOffer(core: TestCore, name?: string): Promise<Transfer> {
-  return core.waitForNext(
-    'transfer.updated',
-    (t) => t.direction === 'in' && t.state === 'offered' && (name === undefined || t.name === name),
-    15_000,
-  );
-}
-
-function settled(core: TestCore, id: string, timeoutMs = 30_000): Promise<Transfer> {
-  return core.waitForEvent(
-    'transfer.updated',
-    (t) => t.id === id && (t.state === 'completed' || t.state === 'failed'),
-    timeoutMs,
-  );
-}
-
-/** Waits until `bare` has a resource online as seen by `core` (so a bare JID can be picked). */
-async function online(core: TestCore, bare: string): Promise<void> {
-  await core.waitForEvent(
-    'roster.updated',
-    (e) => e.contacts.some((c) => c.jid === bare && c.show !== 'offline'),
-    15_000,
-  );
-}
+import {
+  acceptAndReceive,
+  accountOf,
+  cancelInFlight,
+  entries,
+  fileOf,
+  nextOffer,
+  online,
+  settled,
+  sha256,
+  startTransferCast,
+  type TransferServer,
+} from '../support/transfer.ts';
 
 describe('transfer (XEP-0096 over XEP-0065 / XEP-0047) against Prosody', () => {
-  let server: Server;
+  let server: TransferServer;
   let alice: TestCore; // everything on
   let bob: TestCore; // the receiver
   let carol: TestCore; // no direct streamhost: the proxy only
@@ -79,21 +35,12 @@ describe('transfer (XEP-0096 over XEP-0065 / XEP-0047) against Prosody', () => {
   const cleanup: (() => Promise<void>)[] = [];
 
   before(async () => {
-    server = await startTransferServer({
-      users: ['alice', 'bob', 'carol', 'dave', 'sli'].map((u) => ({ username: u, password: 'pw' })),
-      sharedGroup: 'Transfers',
-    });
-    cleanup.push(() => server.stop());
-    work = await tempDir('parley-transfer-files-');
-    alice = await signIn(server, 'alice', { directHosts: () => ['127.0.0.1'] });
-    cleanup.push(() => alice.shutdown());
-    bob = await signIn(server, 'bob', { maxFileBytes: 64 * 1024 * 1024 });
-    cleanup.push(() => bob.shutdown());
-    carol = await signIn(server, 'carol', { socks5Direct: false });
-    cleanup.push(() => carol.shutdown());
-    dave = await signIn(server, 'dave', { socks5Proxy: false, directHosts: () => ['192.0.2.1'] });
-    cleanup.push(() => dave.shutdown());
-    for (const c of [alice, carol, dave]) await online(c, 'bob@localhost');
+    // XEP-0096 here (Parley to Parley would choose Jingle: test/integration/jingle.test.ts).
+    ({ server, alice, bob, carol, dave, work } = await startTransferCast(cleanup, {
+      users: ['alice', 'bob', 'carol', 'dave', 'sli'],
+      workPrefix: 'parley-transfer-files-',
+      transfers: { jingle: false },
+    }));
   });
 
   after(async () => {
@@ -118,15 +65,7 @@ describe('transfer (XEP-0096 over XEP-0065 / XEP-0047) against Prosody', () => {
 
   async function receiveAll(from: TestCore, bytes: Buffer, name?: string) {
     const { out, incoming } = await send(from, bytes, name);
-    assert.equal(incoming.size, bytes.length);
-    assert.equal(incoming.sha256, sha256(bytes), 'the offer carries the XEP-0300 sha-256');
-    await bob.core.handlers['transfer.accept']({ accountId: 'bob@localhost', id: incoming.id });
-    const [sent, got] = await Promise.all([settled(from, out.id), settled(bob, incoming.id)]);
-    assert.equal(sent.state, 'completed', sent.error);
-    assert.equal(got.state, 'completed', got.error);
-    assert.ok(got.path);
-    assert.deepEqual(await readFile(got.path), bytes);
-    return { sent, got };
+    return acceptAndReceive(from, out, bob, incoming, bytes);
   }
 
   it('sends Parley to Parley over a direct SOCKS5 connection', async () => {
@@ -196,21 +135,7 @@ describe('transfer (XEP-0096 over XEP-0065 / XEP-0047) against Prosody', () => {
       const before = await entries(bobDownloads());
       const bytes = randomBytes(8 * 1024 * 1024);
       const { out, incoming } = await send(dave, bytes, `cancel-${side}.bin`); // IBB: slow enough to catch in flight
-      const running = bob.waitForNext(
-        'transfer.updated',
-        (t) => t.id === incoming.id && t.state === 'transferring' && t.bytes > 0,
-        30_000,
-      );
-      await bob.core.handlers['transfer.accept']({ accountId: 'bob@localhost', id: incoming.id });
-      await running;
-      if (side === 'receiver')
-        await bob.core.handlers['transfer.cancel']({ accountId: 'bob@localhost', id: incoming.id });
-      else await dave.core.handlers['transfer.cancel']({ accountId: accountOf(dave), id: out.id });
-      const [sent, got] = await Promise.all([settled(dave, out.id), settled(bob, incoming.id)]);
-      assert.equal(sent.state, 'failed');
-      assert.equal(sent.reason, 'cancelled');
-      assert.equal(got.state, 'failed');
-      assert.equal(got.reason, 'cancelled');
+      await cancelInFlight(side, dave, out, bob, incoming, true);
       assert.deepEqual(await entries(bobDownloads()), before, 'no partial file');
     });
 
@@ -229,21 +154,7 @@ describe('transfer (XEP-0096 over XEP-0065 / XEP-0047) against Prosody', () => {
       });
       const incoming = await offered;
       // Both cores share this process: the cancel runs right after the receiver's 'transferring'.
-      const running = bob.waitForNext(
-        'transfer.updated',
-        (t) => t.id === incoming.id && t.state === 'transferring',
-        30_000,
-      );
-      await bob.core.handlers['transfer.accept']({ accountId: 'bob@localhost', id: incoming.id });
-      await running;
-      if (side === 'receiver')
-        await bob.core.handlers['transfer.cancel']({ accountId: 'bob@localhost', id: incoming.id });
-      else await alice.core.handlers['transfer.cancel']({ accountId: accountOf(alice), id: out.id });
-      const [sent, got] = await Promise.all([settled(alice, out.id), settled(bob, incoming.id)]);
-      assert.equal(sent.state, 'failed');
-      assert.equal(sent.reason, 'cancelled');
-      assert.equal(got.state, 'failed');
-      assert.equal(got.reason, 'cancelled');
+      const { got } = await cancelInFlight(side, alice, out, bob, incoming, false);
       assert.ok(got.bytes < got.size);
       assert.deepEqual(await entries(bobDownloads()), before, 'no partial file');
     });

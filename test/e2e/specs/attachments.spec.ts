@@ -6,36 +6,28 @@
  */
 import { expect, test } from '@playwright/test';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { xml } from '@xmpp/client';
 import { startUploadServer } from '../../support/server.ts';
-import { startPeer, type Peer } from '../../support/peer.ts';
+import { startPeer } from '../../support/peer.ts';
 import { gradientPng } from '../../support/png.ts';
-import { hostKind, hostMissing, launchParley, type ParleyApp, skipWhereHostMissing } from '../host.ts';
-import { LoginPage } from '../pages/login-page.ts';
 import { MainPage } from '../pages/main-page.ts';
+import { aliceAndBob, serialSpec, shots, signInAlice } from '../setup.ts';
 
-const shots = path.resolve('test-results/screens');
 const NS_UPLOAD = 'urn:xmpp:http:upload:0';
 
-test.describe.configure({ mode: 'serial' });
-
-interface World {
-  server: Awaited<ReturnType<typeof startUploadServer>>;
-  bob: Peer;
-  dataDir: string;
-}
-let world: World | undefined;
-let app: ParleyApp | undefined;
-
-function need(): World {
-  if (!world) throw new Error('the test server did not start');
-  return world;
-}
+const spec = serialSpec({
+  dataPrefix: 'parley-e2e-',
+  start: async () => {
+    const server = await startUploadServer({ users: aliceAndBob, sharedGroup: 'Friends' });
+    return { server, bob: await startPeer(server, 'bob', 'bob-e2e-pw') };
+  },
+  peers: (w) => [w.bob],
+});
+type World = ReturnType<typeof spec.world>;
 
 /** Bob's client uploads `bytes` as `name` (XEP-0363: a slot, then an https PUT) and returns the link. */
 async function upload(world: World, name: string, bytes: Buffer): Promise<string> {
@@ -66,38 +58,11 @@ async function upload(world: World, name: string, bytes: Buffer): Promise<string
   return get;
 }
 
-test.beforeAll(async ({}, testInfo) => {
-  if (hostMissing(testInfo.project.name) !== undefined) return;
-  const server = await startUploadServer({
-    users: [
-      { username: 'alice', password: 'alice-e2e-pw', name: 'Alice' },
-      { username: 'bob', password: 'bob-e2e-pw', name: 'Bob' },
-    ],
-    sharedGroup: 'Friends',
-  });
-  const bob = await startPeer(server, 'bob', 'bob-e2e-pw');
-  world = { server, bob, dataDir: await mkdtemp(path.join(os.tmpdir(), 'parley-e2e-')) };
-});
-
-test.beforeEach(({}, testInfo) => {
-  skipWhereHostMissing(testInfo);
-});
-
-test.afterAll(async () => {
-  await app?.stop();
-  if (!world) return;
-  await world.bob.stop();
-  await world.server.stop();
-  await rm(world.dataDir, { recursive: true, force: true });
-});
-
 test('a shared file shows as a file bubble and downloads on click, with progress', async ({ browser }, testInfo) => {
-  const w = need();
-  app = await launchParley(hostKind(testInfo.project.name), w.dataDir, browser);
+  const w = spec.world();
+  const app = await spec.launch(browser, testInfo);
   const { page } = app;
-  await new LoginPage(page).signInAs('alice@localhost', 'alice-e2e-pw', w.server.server);
-  const main = new MainPage(page);
-  await expect(main.contact('Bob')).toBeVisible();
+  const main = await signInAlice(page, w.server);
 
   const bytes = randomBytes(200 * 1024);
   const url = await upload(w, 'meeting notes.txt', bytes);
@@ -129,9 +94,8 @@ test('a shared file shows as a file bubble and downloads on click, with progress
 });
 
 test('a downloaded image shows an inline preview made from the saved file; a fake one does not', async () => {
-  if (!app) throw new Error('app not started');
-  const w = need();
-  const { page } = app;
+  const w = spec.world();
+  const { page } = spec.app();
   const main = new MainPage(page);
   // Nothing remote may be loaded for a preview: only data: images from the core.
   const remote: string[] = [];
@@ -179,9 +143,8 @@ test('a downloaded image shows an inline preview made from the saved file; a fak
 });
 
 test('a large file asks first; a download in progress has a progressbar and Cancel', async () => {
-  if (!app) throw new Error('app not started');
-  const w = need();
-  const { page } = app;
+  const w = spec.world();
+  const { page } = spec.app();
   const main = new MainPage(page);
   // A server that announces a size, sends a little, then waits (/huge: 3 GiB; else 64 MiB).
   const stall = https.createServer(
@@ -239,8 +202,7 @@ test('a large file asks first; a download in progress has a progressbar and Canc
 });
 
 test('the file bubble in Chinese', async () => {
-  if (!app) throw new Error('app not started');
-  const { page } = app;
+  const { page } = spec.app();
   await page.goto(new URL('/?lang=zh-CN', page.url()).href);
   const messages = page.getByRole('list', { name: '消息' });
   await page.getByRole('tablist').getByRole('tab', { name: 'Bob' }).click();

@@ -4,68 +4,29 @@
  * can be muted from its menu.
  */
 import { expect, test } from '@playwright/test';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import type { ProsodyServer } from '../../../main/devserver/prosody.ts';
 import { startTestServer } from '../../support/server.ts';
-import { startPeer, type Peer } from '../../support/peer.ts';
-import { hostKind, hostMissing, launchParley, type ParleyApp, skipWhereHostMissing } from '../host.ts';
-import { LoginPage } from '../pages/login-page.ts';
+import { startPeer } from '../../support/peer.ts';
 import { MainPage } from '../pages/main-page.ts';
+import { aliceAndBob, serialSpec, shots, signInAlice } from '../setup.ts';
 
-const shots = path.resolve('test-results/screens');
-
-test.describe.configure({ mode: 'serial' });
-
-interface World {
-  server: ProsodyServer;
-  bob: Peer;
-  dataDir: string;
-}
-let world: World | undefined;
-let app: ParleyApp | undefined;
-
-function need(): World {
-  if (!world) throw new Error('the test server did not start');
-  return world;
-}
-
-test.beforeAll(async ({}, testInfo) => {
-  if (hostMissing(testInfo.project.name) !== undefined) return;
-  const server = await startTestServer({
-    users: [
-      { username: 'alice', password: 'alice-e2e-pw', name: 'Alice' },
-      { username: 'bob', password: 'bob-e2e-pw', name: 'Bob' },
-    ],
-    sharedGroup: 'Friends',
-  });
-  await server.register('carol', 'carol-e2e-pw');
-  const bob = await startPeer(server, 'bob', 'bob-e2e-pw');
-  world = { server, bob, dataDir: await mkdtemp(path.join(os.tmpdir(), 'parley-e2e-attention-')) };
-});
-
-test.beforeEach(({}, testInfo) => {
-  skipWhereHostMissing(testInfo);
-});
-
-test.afterAll(async () => {
-  await app?.stop();
-  if (!world) return;
-  await world.bob.stop();
-  await world.server.stop();
-  await rm(world.dataDir, { recursive: true, force: true });
+const spec = serialSpec({
+  dataPrefix: 'parley-e2e-attention-',
+  start: async () => {
+    const server = await startTestServer({ users: aliceAndBob, sharedGroup: 'Friends' });
+    await server.register('carol', 'carol-e2e-pw');
+    return { server, bob: await startPeer(server, 'bob', 'bob-e2e-pw') };
+  },
+  peers: (w) => [w.bob],
 });
 
 test('an xmpp: link in a message asks first, then opens the conversation with the message box filled', async ({
   browser,
 }, testInfo) => {
-  const { server, bob, dataDir } = need();
-  app = await launchParley(hostKind(testInfo.project.name), dataDir, browser);
+  const { server, bob } = spec.world();
+  const app = await spec.launch(browser, testInfo);
   const { page } = app;
-  await new LoginPage(page).signInAs('alice@localhost', 'alice-e2e-pw', server.server);
-  const main = new MainPage(page);
-  await expect(main.contact('Bob')).toBeVisible();
+  const main = await signInAlice(page, server);
 
   const link = 'xmpp:carol@localhost?message;body=Hello%20Carol%2C%20%3Cb%3Efrom%3C%2Fb%3E%20a%20link';
   await bob.sendChat('alice@localhost', `Say hi to Carol: ${link}`);
@@ -88,9 +49,8 @@ test('an xmpp: link in a message asks first, then opens the conversation with th
 });
 
 test('cancelling a link does nothing; ?roster prefills Add contact; ?join says rooms are not supported', async ({}, testInfo) => {
-  if (!app) throw new Error('app not started');
-  const { bob } = need();
-  const { page } = app;
+  const { bob } = spec.world();
+  const { page } = spec.app();
   const main = new MainPage(page);
   await main.conversation('Bob').click();
 
@@ -126,8 +86,7 @@ test('cancelling a link does nothing; ?roster prefills Add contact; ?join says r
 });
 
 test('a conversation is muted and unmuted from its menu', async ({}, testInfo) => {
-  if (!app) throw new Error('app not started');
-  const { page } = app;
+  const { page } = spec.app();
   const main = new MainPage(page);
   await main.conversation('Bob').click();
   const options = page.getByRole('button', { name: 'Conversation options' });
@@ -146,8 +105,7 @@ test('a conversation is muted and unmuted from its menu', async ({}, testInfo) =
 });
 
 test('the confirmation in Chinese and in the dark theme', async ({}, testInfo) => {
-  if (!app) throw new Error('app not started');
-  const { page } = app;
+  const { page } = spec.app();
   const url = new URL(page.url());
   url.searchParams.set('lang', 'zh-CN');
   await page.emulateMedia({ colorScheme: 'dark' });

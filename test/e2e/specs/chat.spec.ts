@@ -3,63 +3,25 @@
  * real peer through a real Prosody, and the archive after a restart.
  */
 import { expect, test } from '@playwright/test';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import type { ProsodyServer } from '../../../main/devserver/prosody.ts';
 import { startTestServer } from '../../support/server.ts';
-import { bodyOf, startPeer, type Peer } from '../../support/peer.ts';
-import { hostKind, hostMissing, launchParley, type ParleyApp, skipWhereHostMissing } from '../host.ts';
+import { bodyOf, startPeer } from '../../support/peer.ts';
 import { LoginPage } from '../pages/login-page.ts';
 import { MainPage } from '../pages/main-page.ts';
+import { aliceAndBob, serialSpec, shots, signInAlice } from '../setup.ts';
 
-const shots = path.resolve('test-results/screens');
-
-test.describe.configure({ mode: 'serial' });
-
-interface World {
-  server: ProsodyServer;
-  bob: Peer;
-  dataDir: string;
-}
-let world: World | undefined;
-let app: ParleyApp | undefined;
-
-function need(): World {
-  if (!world) throw new Error('the test server did not start');
-  return world;
-}
-
-test.beforeAll(async ({}, testInfo) => {
-  if (hostMissing(testInfo.project.name) !== undefined) return;
-  const server = await startTestServer({
-    users: [
-      { username: 'alice', password: 'alice-e2e-pw', name: 'Alice' },
-      { username: 'bob', password: 'bob-e2e-pw', name: 'Bob' },
-    ],
-    sharedGroup: 'Friends',
-  });
-  const bob = await startPeer(server, 'bob', 'bob-e2e-pw');
-  world = { server, bob, dataDir: await mkdtemp(path.join(os.tmpdir(), 'parley-e2e-')) };
+const spec = serialSpec({
+  dataPrefix: 'parley-e2e-',
+  start: async () => {
+    const server = await startTestServer({ users: aliceAndBob, sharedGroup: 'Friends' });
+    return { server, bob: await startPeer(server, 'bob', 'bob-e2e-pw') };
+  },
+  peers: (w) => [w.bob],
 });
-
-test.beforeEach(({}, testInfo) => {
-  skipWhereHostMissing(testInfo);
-});
-
-test.afterAll(async () => {
-  await app?.stop();
-  if (!world) return;
-  await world.bob.stop();
-  await world.server.stop();
-  await rm(world.dataDir, { recursive: true, force: true });
-});
-
-const kind = hostKind;
 
 test('a wrong password says so and stays on the sign-in form', async ({ browser }, testInfo) => {
-  const { server, dataDir } = need();
-  app = await launchParley(kind(testInfo.project.name), dataDir, browser);
+  const { server } = spec.world();
+  const app = await spec.launch(browser, testInfo);
   const login = new LoginPage(app.page);
   await expect(login.signIn).toBeVisible();
   await app.page.screenshot({ path: path.join(shots, `${testInfo.project.name}-login.png`) });
@@ -69,14 +31,9 @@ test('a wrong password says so and stays on the sign-in form', async ({ browser 
 });
 
 test('signs in, receives, replies, and finds both again after a restart', async ({ browser }, testInfo) => {
-  if (!app) throw new Error('app not started');
-  const { server, bob, dataDir } = need();
-  const { page } = app;
-  const login = new LoginPage(page);
-  await login.signInAs('alice@localhost', 'alice-e2e-pw', server.server);
-
-  const main = new MainPage(page);
-  await expect(main.contact('Bob')).toBeVisible();
+  const { server, bob } = spec.world();
+  const { page } = spec.app();
+  const main = await signInAlice(page, server);
   await expect(main.contact('Bob')).toContainText('bob@localhost');
 
   const hostile = 'Hello Alice <b>not bold</b> <img src=x onerror=alert(1)>';
@@ -97,8 +54,7 @@ test('signs in, receives, replies, and finds both again after a restart', async 
   expect(texts.findIndex((t) => t.includes(hostile))).toBeLessThan(texts.findIndex((t) => t.includes(reply)));
 
   // Restart the core on the same data folder: both messages come back from the archive.
-  await app.stop();
-  app = await launchParley(kind(testInfo.project.name), dataDir, browser);
+  const app = await spec.restart(browser, testInfo);
   const again = new MainPage(app.page);
   await expect(again.conversation('Bob')).toBeVisible();
   await again.conversation('Bob').click();

@@ -13,18 +13,13 @@
 import { expect, test, type Page } from '@playwright/test';
 import { xml } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ProsodyServer } from '../../../main/devserver/prosody.ts';
 import { startTestServer } from '../../support/server.ts';
-import { bodyOf, startPeer, type Peer } from '../../support/peer.ts';
-import { hostKind, hostMissing, launchParley, type ParleyApp, skipWhereHostMissing } from '../host.ts';
+import { bodyOf, startPeer } from '../../support/peer.ts';
 import { LoginPage } from '../pages/login-page.ts';
 import { MainPage } from '../pages/main-page.ts';
-
-const shots = path.resolve('test-results/screens');
-const kind = hostKind;
+import { aliceAndBob, e2eUser, serialSpec, shots, signInAlice } from '../setup.ts';
 
 const NS_CHATSTATES = 'http://jabber.org/protocol/chatstates';
 const NS_MARKERS = 'urn:xmpp:chat-markers:0';
@@ -34,54 +29,18 @@ const NS_REACTIONS = 'urn:xmpp:reactions:0';
 const NS_CORRECT = 'urn:xmpp:message-correct:0';
 const NS_RETRACT = 'urn:xmpp:message-retract:1';
 
-test.describe.configure({ mode: 'serial' });
-
-interface World {
-  server: ProsodyServer;
-  bob: Peer;
-  carol: Peer;
-  dataDir: string;
-}
-let world: World | undefined;
-let app: ParleyApp | undefined;
-
-function need(): World {
-  if (!world) throw new Error('the test server did not start');
-  return world;
-}
-
-function started(): ParleyApp {
-  if (!app) throw new Error('app not started');
-  return app;
-}
-
-test.beforeAll(async ({}, testInfo) => {
-  if (hostMissing(testInfo.project.name) !== undefined) return;
-  const server = await startTestServer({
-    users: [
-      { username: 'alice', password: 'alice-e2e-pw', name: 'Alice' },
-      { username: 'bob', password: 'bob-e2e-pw', name: 'Bob' },
-      { username: 'carol', password: 'carol-e2e-pw', name: 'Carol' },
-      { username: 'dave', password: 'dave-e2e-pw', name: 'Dave' },
-    ],
-    sharedGroup: 'Friends',
-  });
-  const bob = await startPeer(server, 'bob', 'bob-e2e-pw');
-  const carol = await startPeer(server, 'carol', 'carol-e2e-pw');
-  world = { server, bob, carol, dataDir: await mkdtemp(path.join(os.tmpdir(), 'parley-e2e-conversations-')) };
-});
-
-test.beforeEach(({}, testInfo) => {
-  skipWhereHostMissing(testInfo);
-});
-
-test.afterAll(async () => {
-  await app?.stop();
-  if (!world) return;
-  await world.bob.stop();
-  await world.carol.stop();
-  await world.server.stop();
-  await rm(world.dataDir, { recursive: true, force: true });
+const spec = serialSpec({
+  dataPrefix: 'parley-e2e-conversations-',
+  start: async () => {
+    const server = await startTestServer({
+      users: [...aliceAndBob, e2eUser('carol', 'Carol'), e2eUser('dave', 'Dave')],
+      sharedGroup: 'Friends',
+    });
+    const bob = await startPeer(server, 'bob', 'bob-e2e-pw');
+    const carol = await startPeer(server, 'carol', 'carol-e2e-pw');
+    return { server, bob, carol };
+  },
+  peers: (w) => [w.bob, w.carol],
 });
 
 /** A chat message from a peer, with a chosen id (what corrections, reactions and markers refer to). */
@@ -90,17 +49,10 @@ const chat = (to: string, id: string, body: string, ...extras: Element[]) =>
 
 const child = (s: Element, name: string, ns: string): Element | undefined => s.getChild(name, ns) ?? undefined;
 
-async function signIn(page: Page): Promise<MainPage> {
-  const login = new LoginPage(page);
-  await login.signInAs('alice@localhost', 'alice-e2e-pw', need().server.server);
-  const main = new MainPage(page);
-  await expect(main.contact('Bob')).toBeVisible();
-  return main;
-}
+const signIn = (page: Page): Promise<MainPage> => signInAlice(page, spec.world().server);
 
 test('tabs open, close and cycle; they and their drafts come back after a restart', async ({ browser }, testInfo) => {
-  const { dataDir } = need();
-  app = await launchParley(kind(testInfo.project.name), dataDir, browser);
+  let app = await spec.launch(browser, testInfo);
   const main = await signIn(app.page);
   const { page } = app;
 
@@ -140,8 +92,7 @@ test('tabs open, close and cycle; they and their drafts come back after a restar
 
   // A restart: the two tabs come back, and so does Carol's draft.
   await main.tab('Bob').click(); // Carol's composer closes: its draft is saved now
-  await app.stop();
-  app = await launchParley(kind(testInfo.project.name), dataDir, browser);
+  app = await spec.restart(browser, testInfo);
   const again = new MainPage(app.page);
   await expect(again.tabs.getByRole('tab')).toHaveCount(2);
   await expect(again.tab('Bob')).toBeVisible();
@@ -158,8 +109,8 @@ test('tabs open, close and cycle; they and their drafts come back after a restar
 });
 
 test('unread messages: counts, "New messages" where they start, read marks only once seen', async () => {
-  const { page } = started();
-  const { bob } = need();
+  const { page } = spec.app();
+  const { bob } = spec.world();
   const main = new MainPage(page);
 
   // Something already read in Bob's conversation.
@@ -200,8 +151,8 @@ test('unread messages: counts, "New messages" where they start, read marks only 
 });
 
 test('reply, react, edit (Up arrow) and delete for everyone reach the contact, and come back', async () => {
-  const { page } = started();
-  const { bob } = need();
+  const { page } = spec.app();
+  const { bob } = spec.world();
   const main = new MainPage(page);
   await main.tab('Bob').click();
 
@@ -330,8 +281,8 @@ test('reply, react, edit (Up arrow) and delete for everyone reach the contact, a
 });
 
 test('chat states both ways; delivery states as text', async () => {
-  const { page } = started();
-  const { bob } = need();
+  const { page } = spec.app();
+  const { bob } = spec.world();
   const main = new MainPage(page);
   await main.tab('Bob').click();
 
@@ -370,8 +321,8 @@ test('chat states both ways; delivery states as text', async () => {
 
 test('a long conversation keeps only what is in view in the page and pages back to its beginning', async () => {
   test.setTimeout(120_000);
-  const { page } = started();
-  const { carol } = need();
+  const { page } = spec.app();
+  const { carol } = spec.world();
   const main = new MainPage(page);
   await main.tab('Carol').click();
   const total = 400;
@@ -406,7 +357,7 @@ test('a long conversation keeps only what is in view in the page and pages back 
 });
 
 test('screenshots: dark and Chinese', async () => {
-  const { page } = started();
+  const { page } = spec.app();
   const main = new MainPage(page);
   await main.tab('Bob').click();
   await page.emulateMedia({ colorScheme: 'dark' });
@@ -425,8 +376,8 @@ test('screenshots: dark and Chinese', async () => {
 });
 
 test('search finds English and Chinese text as you type, and opens the conversation at the message', async () => {
-  const { page } = started();
-  const { bob } = need();
+  const { page } = spec.app();
+  const { bob } = spec.world();
   // Back in English (the previous test left the page in Chinese).
   await page.goto(new URL('/?lang=en', page.url()).href);
   const main = new MainPage(page);
@@ -457,8 +408,8 @@ test('search finds English and Chinese text as you type, and opens the conversat
 });
 
 test('a conversation exports as text and JSON, and its local history can be deleted', async () => {
-  const { page } = started();
-  const { carol } = need();
+  const { page } = spec.app();
+  const { carol } = spec.world();
   const main = new MainPage(page);
   await main.contact('Carol').click();
   await carol.send(chat('alice@localhost', 'c-export', 'Carol says hello <b>not bold</b>'));
@@ -505,8 +456,8 @@ test('a conversation exports as text and JSON, and its local history can be dele
 
 test('more unread messages than a first page holds: it opens at the first unread one and pages down to the newest', async () => {
   test.setTimeout(180_000);
-  const { page } = started();
-  const { server } = need();
+  const { page } = spec.app();
+  const { server } = spec.world();
   const main = new MainPage(page);
   const dave = await startPeer(server, 'dave', 'dave-e2e-pw');
   try {

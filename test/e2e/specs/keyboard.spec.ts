@@ -5,63 +5,23 @@
  * A visible focus ring on whatever the keyboard reaches.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import type { ProsodyServer } from '../../../main/devserver/prosody.ts';
 import { startTestServer } from '../../support/server.ts';
-import { bodyOf, startPeer, type Peer } from '../../support/peer.ts';
-import { hostKind, hostMissing, launchParley, type ParleyApp, skipWhereHostMissing } from '../host.ts';
+import { bodyOf, startPeer } from '../../support/peer.ts';
 import { LoginPage } from '../pages/login-page.ts';
 import { MainPage } from '../pages/main-page.ts';
+import { aliceAndBob, e2eUser, serialSpec, shots } from '../setup.ts';
 
-const shots = path.resolve('test-results/screens');
-
-test.describe.configure({ mode: 'serial' });
-
-interface World {
-  server: ProsodyServer;
-  bob: Peer;
-  dataDir: string;
-}
-let world: World | undefined;
-let app: ParleyApp | undefined;
-
-function need(): World {
-  if (!world) throw new Error('the test server did not start');
-  return world;
-}
-
-function started(): ParleyApp {
-  if (!app) throw new Error('app not started');
-  return app;
-}
-
-test.beforeAll(async ({}, testInfo) => {
-  if (hostMissing(testInfo.project.name) !== undefined) return;
-  const server = await startTestServer({
-    users: [
-      { username: 'alice', password: 'alice-e2e-pw', name: 'Alice' },
-      { username: 'bob', password: 'bob-e2e-pw', name: 'Bob' },
-      { username: 'carol', password: 'carol-e2e-pw', name: 'Carol' },
-      { username: 'dave', password: 'dave-e2e-pw' },
-    ],
-    sharedGroup: 'Friends',
-  });
-  const bob = await startPeer(server, 'bob', 'bob-e2e-pw');
-  world = { server, bob, dataDir: await mkdtemp(path.join(os.tmpdir(), 'parley-e2e-keyboard-')) };
-});
-
-test.beforeEach(({}, testInfo) => {
-  skipWhereHostMissing(testInfo);
-});
-
-test.afterAll(async () => {
-  await app?.stop();
-  if (!world) return;
-  await world.bob.stop();
-  await world.server.stop();
-  await rm(world.dataDir, { recursive: true, force: true });
+const spec = serialSpec({
+  dataPrefix: 'parley-e2e-keyboard-',
+  start: async () => {
+    const server = await startTestServer({
+      users: [...aliceAndBob, e2eUser('carol', 'Carol'), e2eUser('dave')],
+      sharedGroup: 'Friends',
+    });
+    return { server, bob: await startPeer(server, 'bob', 'bob-e2e-pw') };
+  },
+  peers: (w) => [w.bob],
 });
 
 /** The focused element draws a visible outline (the :focus-visible ring). */
@@ -79,8 +39,8 @@ async function expectFocusRing(page: Page): Promise<void> {
 }
 
 test('signs in and sends a message with the keyboard only', async ({ browser }, testInfo) => {
-  const { server, bob, dataDir } = need();
-  app = await launchParley(hostKind(testInfo.project.name), dataDir, browser);
+  const { server, bob } = spec.world();
+  const app = await spec.launch(browser, testInfo);
   const { page } = app;
   const login = new LoginPage(page);
 
@@ -129,7 +89,7 @@ test('signs in and sends a message with the keyboard only', async ({ browser }, 
 });
 
 test('Ctrl+K switches, Ctrl+1…9 picks a tab, Ctrl+F searches, Escape closes', async ({}, testInfo) => {
-  const { page } = started();
+  const { page } = spec.app();
   const main = new MainPage(page);
 
   // Ctrl+K: the quick switcher filters as you type; arrows move; Enter opens.

@@ -4,32 +4,24 @@
  * account deleted on the server from the account editor.
  */
 import { expect, test } from '@playwright/test';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { ProsodyServer } from '../../../main/devserver/prosody.ts';
 import { CAPTCHA_ANSWER, startCaptchaServer } from '../../support/captcha-server.ts';
 import { startTestServer } from '../../support/server.ts';
 import { startPeer } from '../../support/peer.ts';
-import { hostKind, hostMissing, launchParley, type ParleyApp, skipWhereHostMissing } from '../host.ts';
 import { LoginPage } from '../pages/login-page.ts';
 import { AccountSecuritySection, RegisterPage } from '../pages/register-page.ts';
+import { serialSpec, shots } from '../setup.ts';
 
-const shots = path.resolve('test-results/screens');
-
-test.describe.configure({ mode: 'serial' });
-
-interface World {
-  server: ProsodyServer;
-  dataDir: string;
-}
-let world: World | undefined;
-let app: ParleyApp | undefined;
-
-function need(): World {
-  if (!world) throw new Error('the test server did not start');
-  return world;
-}
+const spec = serialSpec({
+  dataPrefix: 'parley-e2e-register-',
+  start: async () => ({
+    server: await startTestServer({
+      allowRegistration: true,
+      users: [{ username: 'taken', password: 'taken-pw' }],
+    }),
+  }),
+});
 
 /** Whether an independent client can sign in with these credentials. */
 async function canSignIn(server: ProsodyServer, username: string, password: string): Promise<boolean> {
@@ -42,31 +34,9 @@ async function canSignIn(server: ProsodyServer, username: string, password: stri
   }
 }
 
-test.beforeAll(async ({}, testInfo) => {
-  if (hostMissing(testInfo.project.name) !== undefined) return;
-  const server = await startTestServer({
-    allowRegistration: true,
-    users: [{ username: 'taken', password: 'taken-pw' }],
-  });
-  world = { server, dataDir: await mkdtemp(path.join(os.tmpdir(), 'parley-e2e-register-')) };
-});
-
-test.beforeEach(({}, testInfo) => {
-  skipWhereHostMissing(testInfo);
-});
-
-test.afterAll(async () => {
-  await app?.stop();
-  if (!world) return;
-  await world.server.stop();
-  await rm(world.dataDir, { recursive: true, force: true });
-});
-
-const kind = hostKind;
-
 test('creates an account with the server’s form and signs in', async ({ browser }, testInfo) => {
-  const { server, dataDir } = need();
-  app = await launchParley(kind(testInfo.project.name), dataDir, browser);
+  const { server } = spec.world();
+  const app = await spec.launch(browser, testInfo);
   const { page } = app;
   await page.getByRole('button', { name: 'Create account' }).click();
 
@@ -101,9 +71,8 @@ test('creates an account with the server’s form and signs in', async ({ browse
 });
 
 test('changes the password, then deletes the account on the server', async ({}, testInfo) => {
-  if (!app) throw new Error('app not started');
-  const { server } = need();
-  const { page } = app;
+  const { server } = spec.world();
+  const { page } = spec.app();
   await page.getByRole('button', { name: 'Accounts' }).click();
   const accounts = page.getByRole('dialog', { name: 'Accounts' });
   await accounts.getByRole('listitem', { name: 'newbie@localhost' }).getByRole('button', { name: 'Edit' }).click();
@@ -137,8 +106,7 @@ test('changes the password, then deletes the account on the server', async ({}, 
 });
 
 test('shows the server’s CAPTCHA, and a fresh one after a wrong answer', async ({}, testInfo) => {
-  if (!app) throw new Error('app not started');
-  const { page } = app;
+  const { page } = spec.app();
   const server = await startCaptchaServer();
   try {
     // The only account was deleted: the sign-in screen is up.

@@ -4,73 +4,40 @@
  * contact's profile shows its vCard. The peer is a plain @xmpp/client on a real Prosody.
  */
 import { expect, test } from '@playwright/test';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { xml } from '@xmpp/client';
-import type { ProsodyServer } from '../../../main/devserver/prosody.ts';
 import { startTestServer } from '../../support/server.ts';
-import { startPeer, type Peer } from '../../support/peer.ts';
-import { hostKind, launchParley, type ParleyApp, hostMissing, skipWhereHostMissing } from '../host.ts';
+import { startPeer } from '../../support/peer.ts';
 import { LoginPage } from '../pages/login-page.ts';
 import { MainPage } from '../pages/main-page.ts';
 import { RosterActionsPage } from '../pages/roster-actions.ts';
+import { aliceAndBob, serialSpec, shots } from '../setup.ts';
 
-const shots = path.resolve('test-results/screens');
 const A = 'alice@localhost';
 const B = 'bob@localhost';
 
-test.describe.configure({ mode: 'serial' });
-
-interface World {
-  server: ProsodyServer;
-  bob: Peer;
-  dataDir: string;
-}
-let world: World | undefined;
-let app: ParleyApp | undefined;
-
-function need(): World {
-  if (!world) throw new Error('the test server did not start');
-  return world;
-}
-
-test.beforeAll(async ({}, testInfo) => {
-  if (hostMissing(testInfo.project.name) !== undefined) return;
-  const server = await startTestServer({
-    users: [
-      { username: 'alice', password: 'alice-e2e-pw', name: 'Alice' },
-      { username: 'bob', password: 'bob-e2e-pw', name: 'Bob' },
-    ],
-  });
-  const bob = await startPeer(server, 'bob', 'bob-e2e-pw');
-  // Bob's card, for his profile.
-  await bob.send(
-    xml(
-      'iq',
-      { type: 'set', id: 'vcard-1' },
-      xml('vCard', { xmlns: 'vcard-temp' }, xml('FN', {}, 'Bob Builder'), xml('NICKNAME', {}, 'bobby')),
-    ),
-  );
-  await bob.waitFor((s) => s.is('iq') && s.attrs['id'] === 'vcard-1');
-  world = { server, bob, dataDir: await mkdtemp(path.join(os.tmpdir(), 'parley-e2e-roster-')) };
-});
-
-test.beforeEach(({}, testInfo) => {
-  skipWhereHostMissing(testInfo);
-});
-
-test.afterAll(async () => {
-  await app?.stop();
-  if (!world) return;
-  await world.bob.stop();
-  await world.server.stop();
-  await rm(world.dataDir, { recursive: true, force: true });
+const spec = serialSpec({
+  dataPrefix: 'parley-e2e-roster-',
+  start: async () => {
+    const server = await startTestServer({ users: aliceAndBob });
+    const bob = await startPeer(server, 'bob', 'bob-e2e-pw');
+    // Bob's card, for his profile.
+    await bob.send(
+      xml(
+        'iq',
+        { type: 'set', id: 'vcard-1' },
+        xml('vCard', { xmlns: 'vcard-temp' }, xml('FN', {}, 'Bob Builder'), xml('NICKNAME', {}, 'bobby')),
+      ),
+    );
+    await bob.waitFor((s) => s.is('iq') && s.attrs['id'] === 'vcard-1');
+    return { server, bob };
+  },
+  peers: (w) => [w.bob],
 });
 
 test('adds a contact who accepts; accepts theirs; status and profile', async ({ browser }, testInfo) => {
-  const { server, bob, dataDir } = need();
-  app = await launchParley(hostKind(testInfo.project.name), dataDir, browser);
+  const { server, bob } = spec.world();
+  const app = await spec.launch(browser, testInfo);
   const { page } = app;
   await new LoginPage(page).signInAs(A, 'alice-e2e-pw', server.server);
   const main = new MainPage(page);

@@ -6,32 +6,11 @@
  * dark and Chinese. And the "Invisible" status's tooltip on Prosody 0.12 (no XEP-0186).
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { xml } from '@xmpp/client';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import type { ProsodyServer } from '../../../main/devserver/prosody.ts';
 import { startTestServer } from '../../support/server.ts';
-import { startPeer } from '../../support/peer.ts';
-import { hostKind, hostMissing, launchParley, type ParleyApp, skipWhereHostMissing } from '../host.ts';
 import { LoginPage } from '../pages/login-page.ts';
 import { Roster } from '../pages/roster.ts';
-
-const shots = path.resolve('test-results/screens');
-
-test.describe.configure({ mode: 'serial' });
-
-interface World {
-  server: ProsodyServer;
-  dataDir: string;
-}
-let world: World | undefined;
-let app: ParleyApp | undefined;
-
-function need(): World {
-  if (!world) throw new Error('the test server did not start');
-  return world;
-}
+import { addRosterItems, e2eUser, serialSpec, shots } from '../setup.ts';
 
 const items = [
   { jid: 'zoe@localhost', name: 'Zoë', groups: ['Friends'] },
@@ -40,43 +19,14 @@ const items = [
   { jid: 'xavier@localhost', name: 'Xavier', groups: [] },
 ];
 
-test.beforeAll(async ({}, testInfo) => {
-  if (hostMissing(testInfo.project.name) !== undefined) return;
-  const server = await startTestServer({ users: [{ username: 'alice', password: 'alice-e2e-pw', name: 'Alice' }] });
-  // Alice's roster, set from another resource of hers (one item per roster set).
-  const alice = await startPeer(server, 'alice', 'alice-e2e-pw');
-  try {
-    for (const [i, { jid, name, groups }] of items.entries()) {
-      const id = `roster-${String(i)}`;
-      await alice.send(
-        xml(
-          'iq',
-          { type: 'set', id },
-          xml(
-            'query',
-            { xmlns: 'jabber:iq:roster' },
-            xml('item', { jid, name }, ...groups.map((g) => xml('group', {}, g))),
-          ),
-        ),
-      );
-      const result = await alice.waitFor((s) => s.is('iq') && s.attrs['id'] === id);
-      if (result.attrs['type'] !== 'result') throw new Error(`roster set refused: ${result.toString()}`);
-    }
-  } finally {
-    await alice.stop();
-  }
-  world = { server, dataDir: await mkdtemp(path.join(os.tmpdir(), 'parley-e2e-groups-')) };
-});
-
-test.beforeEach(({}, testInfo) => {
-  skipWhereHostMissing(testInfo);
-});
-
-test.afterAll(async () => {
-  await app?.stop();
-  if (!world) return;
-  await world.server.stop();
-  await rm(world.dataDir, { recursive: true, force: true });
+const spec = serialSpec({
+  dataPrefix: 'parley-e2e-groups-',
+  start: async () => {
+    const server = await startTestServer({ users: [e2eUser('alice', 'Alice')] });
+    // Alice's roster, set from another resource of hers (one item per roster set).
+    await addRosterItems(server, items);
+    return { server };
+  },
 });
 
 /** The names listed in a group, in order. */
@@ -96,8 +46,8 @@ function headerNames(page: Page): Locator {
 }
 
 test('renames a group from its heading; the new name survives a reload', async ({ browser }, testInfo) => {
-  const { server, dataDir } = need();
-  app = await launchParley(hostKind(testInfo.project.name), dataDir, browser);
+  const { server } = spec.world();
+  const app = await spec.launch(browser, testInfo);
   const { page } = app;
   await new LoginPage(page).signInAs('alice@localhost', 'alice-e2e-pw', server.server);
   const roster = new Roster(page);
@@ -154,8 +104,7 @@ test('renames a group from its heading; the new name survives a reload', async (
 });
 
 test('drags contacts between groups: move, copy with Ctrl, out of "Ungrouped"', async ({}, testInfo) => {
-  if (!app) throw new Error('app not started');
-  const { page } = app;
+  const { page } = spec.app();
   const roster = new Roster(page);
 
   // A move: Zoë leaves Family for Office.
@@ -202,8 +151,7 @@ test('drags contacts between groups: move, copy with Ctrl, out of "Ungrouped"', 
 });
 
 test('the group menu and the rename dialog in dark and Chinese', async ({}, testInfo) => {
-  if (!app) throw new Error('app not started');
-  const { page } = app;
+  const { page } = spec.app();
   const roster = new Roster(page);
   await page.emulateMedia({ colorScheme: 'dark' });
   await roster.groupHeader('Office').click({ button: 'right' });
@@ -222,8 +170,7 @@ test('the group menu and the rename dialog in dark and Chinese', async ({}, test
 });
 
 test('"Invisible" says it only appears offline on a server without XEP-0186', async () => {
-  if (!app) throw new Error('app not started');
-  const { page } = app;
+  const { page } = spec.app();
   const status = page.getByRole('combobox', { name: 'Status', exact: true });
   const invisible = status.getByRole('option', { name: 'Invisible', exact: true });
   await expect(invisible).toHaveAttribute('title', /^Appear offline: your server offers no real invisibility/u);

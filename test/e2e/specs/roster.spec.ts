@@ -10,101 +10,35 @@
  */
 import { expect, test } from '@playwright/test';
 import { xml } from '@xmpp/client';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import type { ProsodyServer } from '../../../main/devserver/prosody.ts';
 import { startTestServer } from '../../support/server.ts';
-import { startPeer, type Peer } from '../../support/peer.ts';
-import { hostKind, hostMissing, launchParley, type ParleyApp, skipWhereHostMissing } from '../host.ts';
+import { startPeer } from '../../support/peer.ts';
 import { LoginPage } from '../pages/login-page.ts';
 import { MainPage } from '../pages/main-page.ts';
 import { Roster } from '../pages/roster.ts';
+import { addRosterItems, aliceAndBob, e2eUser, serialSpec, shots } from '../setup.ts';
 
-const shots = path.resolve('test-results/screens');
-
-test.describe.configure({ mode: 'serial' });
-
-interface World {
-  server: ProsodyServer;
-  bob: Peer;
-  dataDir: string;
-}
-let world: World | undefined;
-let app: ParleyApp | undefined;
-
-function need(): World {
-  if (!world) throw new Error('the test server did not start');
-  return world;
-}
-
-interface Item {
-  jid: string;
-  name: string;
-  groups: string[];
-}
-
-/** Roster items of Alice's own (beside the shared group): roster sets from another resource of hers. */
-async function addRosterItems(server: ProsodyServer, items: readonly Item[]): Promise<void> {
-  const alice = await startPeer(server, 'alice', 'alice-e2e-pw');
-  try {
-    // One item per roster set (RFC 6121 §2.3.2).
-    for (const [i, { jid, name, groups }] of items.entries()) {
-      const id = `roster-${String(i)}`;
-      await alice.send(
-        xml(
-          'iq',
-          { type: 'set', id },
-          xml(
-            'query',
-            { xmlns: 'jabber:iq:roster' },
-            xml('item', { jid, name }, ...groups.map((g) => xml('group', {}, g))),
-          ),
-        ),
-      );
-      const result = await alice.waitFor((s) => s.is('iq') && s.attrs['id'] === id);
-      if (result.attrs['type'] !== 'result') throw new Error(`roster set refused: ${result.toString()}`);
-    }
-  } finally {
-    await alice.stop();
-  }
-}
-
-test.beforeAll(async ({}, testInfo) => {
-  if (hostMissing(testInfo.project.name) !== undefined) return;
-  const server = await startTestServer({
-    users: [
-      { username: 'alice', password: 'alice-e2e-pw', name: 'Alice' },
-      { username: 'bob', password: 'bob-e2e-pw', name: 'Bob' },
-      { username: 'carol', password: 'carol-e2e-pw', name: 'Carol' },
-      { username: 'dave', password: 'dave-e2e-pw', name: 'Dave' },
-    ],
-    sharedGroup: 'Friends',
-  });
-  await addRosterItems(server, [
-    { jid: 'zoe@localhost', name: 'Zoë Ångström', groups: ['Work', 'Book club'] },
-    { jid: 'wei@localhost', name: '张伟', groups: [] },
-  ]);
-  const bob = await startPeer(server, 'bob', 'bob-e2e-pw');
-  await bob.send(xml('presence', {}, xml('show', {}, 'away'), xml('status', {}, 'In a meeting until three')));
-  world = { server, bob, dataDir: await mkdtemp(path.join(os.tmpdir(), 'parley-e2e-roster-')) };
-});
-
-test.beforeEach(({}, testInfo) => {
-  skipWhereHostMissing(testInfo);
-});
-
-test.afterAll(async () => {
-  await app?.stop();
-  if (!world) return;
-  await world.bob.stop();
-  await world.server.stop();
-  await rm(world.dataDir, { recursive: true, force: true });
+const spec = serialSpec({
+  dataPrefix: 'parley-e2e-roster-',
+  start: async () => {
+    const server = await startTestServer({
+      users: [...aliceAndBob, e2eUser('carol', 'Carol'), e2eUser('dave', 'Dave')],
+      sharedGroup: 'Friends',
+    });
+    await addRosterItems(server, [
+      { jid: 'zoe@localhost', name: 'Zoë Ångström', groups: ['Work', 'Book club'] },
+      { jid: 'wei@localhost', name: '张伟', groups: [] },
+    ]);
+    const bob = await startPeer(server, 'bob', 'bob-e2e-pw');
+    await bob.send(xml('presence', {}, xml('show', {}, 'away'), xml('status', {}, 'In a meeting until three')));
+    return { server, bob };
+  },
+  peers: (w) => [w.bob],
 });
 
 test('groups, filter, collapse, offline contacts and unread counts', async ({ browser }, testInfo) => {
-  const { server, dataDir } = need();
-  app = await launchParley(hostKind(testInfo.project.name), dataDir, browser);
+  const { server } = spec.world();
+  const app = await spec.launch(browser, testInfo);
   const { page } = app;
   await new LoginPage(page).signInAs('alice@localhost', 'alice-e2e-pw', server.server);
   const main = new MainPage(page);
@@ -223,8 +157,7 @@ test('groups, filter, collapse, offline contacts and unread counts', async ({ br
 });
 
 test('looks right in light, dark and Chinese', async ({}, testInfo) => {
-  if (!app) throw new Error('app not started');
-  const { page } = app;
+  const { page } = spec.app();
   const main = new MainPage(page);
   await expect(main.contact('Bob')).toBeVisible();
   await page.emulateMedia({ colorScheme: 'dark' });
@@ -239,13 +172,12 @@ test('looks right in light, dark and Chinese', async ({}, testInfo) => {
 });
 
 test('a long roster keeps only what is in view, and the focus while its row is scrolled away', async ({}, testInfo) => {
-  if (!app) throw new Error('app not started');
-  const { page } = app;
+  const { page } = spec.app();
   const main = new MainPage(page);
   const roster = new Roster(page);
   await page.goto(new URL('/?lang=en', page.url()).href); // (after the Chinese screenshot)
   await addRosterItems(
-    need().server,
+    spec.world().server,
     Array.from({ length: 300 }, (_, i) => ({
       jid: `bulk${String(i)}@localhost`,
       name: `Contact ${String(i).padStart(3, '0')}`,

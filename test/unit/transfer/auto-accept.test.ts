@@ -1,20 +1,14 @@
 /** Auto-accept from contacts (issue 7, Files settings): the policy, and the transfer service acting on it. */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { after, describe, it } from 'node:test';
-import type { Element } from '@xmpp/xml';
-import type { Transfer } from '../../../preload/contract.ts';
+import { readdir } from 'node:fs/promises';
+import { describe, it } from 'node:test';
 import { defaultSettings } from '../../../preload/settings.ts';
 import type { Subscription } from '../../../main/core/archive/repos/contacts.ts';
-import { silentLogger } from '../../../main/core/log.ts';
 import { autoAcceptPolicy, shouldAutoAccept, type AutoAcceptPolicy } from '../../../main/core/transfer/auto-accept.ts';
 import { NS_IBB, NS_SI, buildOffer } from '../../../main/core/transfer/si.ts';
-import { TransferService } from '../../../main/core/transfer/transfer-service.ts';
-import type { IqContext, XmppStream } from '../../../main/core/xmpp/entity.ts';
 import { stanza } from '../../support/stanza.ts';
+import { scriptedTransferService } from './harness.ts';
 
 const MiB = 1024 * 1024;
 const on = { autoAcceptFromContacts: true, autoAcceptMaxBytes: 10 * MiB };
@@ -104,54 +98,25 @@ describe('transfer/auto-accept (issue 7: auto-accept files from contacts)', () =
 
 // ── the transfer service with a policy (XEP-0096 offers, a scripted stream) ─────────────────
 
-const PEER = 'romeo@montague.lit/orchard';
-const OWN = 'juliet@capulet.lit/balcony';
-type Handler = (ctx: IqContext) => Promise<Element | true> | Element | true;
-const dirs: string[] = [];
-after(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
-
 async function setup(autoAccept: AutoAcceptPolicy) {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-auto-accept-'));
-  dirs.push(dir);
-  const handlers = new Map<string, Handler>();
-  const stream = {
-    entity: { jid: { toString: () => OWN } },
-    onIq(_type: string, ns: string, name: string, handler: Handler) {
-      handlers.set(`${ns} ${name}`, handler);
-    },
-  } as unknown as XmppStream;
-  const events: Transfer[] = [];
-  const service = new TransferService(
-    {
-      id: 'juliet@capulet.lit',
-      log: silentLogger,
-      now: Date.now,
-      emit: (_name, t) => events.push(t),
-      stream: () => stream,
-      online: () => stream,
-      resources: () => [],
-    },
-    { downloadsDir: () => dir, socks5Direct: false, socks5Proxy: false, ibbMaxBlockSize: 8, autoAccept },
-  );
-  service.wire(stream);
-  const offer = (sid: string, size: number, name = 'photo.png') => {
-    const handler = handlers.get(`${NS_SI} si`);
-    assert.ok(handler);
-    const el = stanza(
-      buildOffer({
-        sid,
-        name,
-        size,
-        hashes: [{ algo: 'sha-256', value: createHash('sha256').update('x').digest('base64') }],
-        methods: [NS_IBB],
-      }).toString(),
+  const { dir, service, events, iq } = await scriptedTransferService('parley-auto-accept-', {
+    ibbMaxBlockSize: 8,
+    autoAccept,
+  });
+  const offer = (sid: string, size: number, name = 'photo.png') =>
+    iq(
+      NS_SI,
+      'si',
+      stanza(
+        buildOffer({
+          sid,
+          name,
+          size,
+          hashes: [{ algo: 'sha-256', value: createHash('sha256').update('x').digest('base64') }],
+          methods: [NS_IBB],
+        }).toString(),
+      ),
     );
-    return Promise.resolve(
-      handler({ stanza: stanza(`<iq from="${PEER}" type="set"/>`), element: el, from: undefined }),
-    );
-  };
   return { dir, service, events, offer };
 }
 

@@ -1,14 +1,12 @@
 /** Jingle file transfer (XEP-0166, XEP-0234, XEP-0260, XEP-0261): stanza fixtures, and a session against a scripted stream. */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Element } from '@xmpp/xml';
-import type { Transfer } from '../../../preload/contract.ts';
 import { silentLogger } from '../../../main/core/log.ts';
-import type { IqContext, XmppStream } from '../../../main/core/xmpp/entity.ts';
+import type { XmppStream } from '../../../main/core/xmpp/entity.ts';
 import { buildData, buildOpen } from '../../../main/core/transfer/ibb.ts';
 import {
   NS_JINGLE,
@@ -25,6 +23,7 @@ import {
 import { NS_IBB } from '../../../main/core/transfer/si.ts';
 import { TransferService } from '../../../main/core/transfer/transfer-service.ts';
 import { stanza } from '../../support/stanza.ts';
+import { OWN, PEER, scriptedTransferService, tempDir } from './harness.ts';
 
 const SHA = Buffer.alloc(32, 7).toString('base64');
 
@@ -198,55 +197,11 @@ describe('transfer/jingle (XEP-0166 / XEP-0234 / XEP-0260 / XEP-0261)', () => {
 
 // ── a session against a scripted stream ──────────────────────────────────────
 
-const PEER = 'romeo@montague.lit/orchard';
-const OWN = 'juliet@capulet.lit/balcony';
-type Handler = (ctx: IqContext) => Promise<Element | true> | Element | true;
-const dirs: string[] = [];
-after(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
-
 async function setup() {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-jingle-svc-'));
-  dirs.push(dir);
-  const handlers = new Map<string, Handler>();
-  const sent: Element[] = [];
-  const stream = {
-    entity: { jid: { toString: () => OWN } },
-    onIq(_type: string, ns: string, name: string, handler: Handler) {
-      handlers.set(`${ns} ${name}`, handler);
-    },
-    iq: {
-      set: (el: Element) => {
-        sent.push(el);
-        return Promise.resolve(undefined);
-      },
-    },
-  } as unknown as XmppStream;
-  const events: Transfer[] = [];
-  const service = new TransferService(
-    {
-      id: 'juliet@capulet.lit',
-      log: silentLogger,
-      now: Date.now,
-      emit: (_name, t) => events.push(t),
-      stream: () => stream,
-      online: () => stream,
-      resources: () => [],
-    },
-    { downloadsDir: () => dir, socks5Direct: false, socks5Proxy: false },
-  );
-  service.wire(stream);
-  const iq = (ns: string, name: string, el: Element) => {
-    const handler = handlers.get(`${ns} ${name}`);
-    assert.ok(handler, `${ns} ${name}`);
-    return Promise.resolve(
-      handler({ stanza: stanza(`<iq from="${PEER}" type="set"/>`), element: el, from: undefined }),
-    );
-  };
+  const harness = await scriptedTransferService('parley-jingle-svc-');
   const terminate = () =>
-    sent.map((el) => parseJingle(el)).find((p) => p.ok && p.jingle.action === 'session-terminate');
-  return { dir, service, events, iq, sent, terminate };
+    harness.sent.map((el) => parseJingle(el)).find((p) => p.ok && p.jingle.action === 'session-terminate');
+  return { ...harness, terminate };
 }
 
 const ibbOffer = (data: Buffer, sha256: string) =>
@@ -375,8 +330,7 @@ describe('transfer/jingle-session: receiving over IBB', () => {
 
 describe('transfer/transfer-service: choosing the method for transfer.sendFile', () => {
   async function sender(features: Record<string, string[] | undefined>, resources: string[]) {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-jingle-choice-'));
-    dirs.push(dir);
+    const dir = await tempDir('parley-jingle-choice-');
     const file = path.join(dir, 'a.txt');
     await writeFile(file, 'hello');
     const sent: Element[] = [];

@@ -1,60 +1,16 @@
 /** The transfer manager against a scripted stream: offers, accept/decline, IBB receiving with seq checks. */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
-import type { Element } from '@xmpp/xml';
+import { describe, it } from 'node:test';
 import type { Transfer } from '../../../preload/contract.ts';
-import { silentLogger } from '../../../main/core/log.ts';
-import type { IqContext, XmppStream } from '../../../main/core/xmpp/entity.ts';
 import { buildClose, buildData, buildOpen } from '../../../main/core/transfer/ibb.ts';
 import { NS_IBB, NS_SI, buildOffer } from '../../../main/core/transfer/si.ts';
-import { TransferService } from '../../../main/core/transfer/transfer-service.ts';
 import { stanza } from '../../support/stanza.ts';
+import { scriptedTransferService } from './harness.ts';
 
-const PEER = 'romeo@montague.lit/orchard';
-const OWN = 'juliet@capulet.lit/balcony';
-type Handler = (ctx: IqContext) => Promise<Element | true> | Element | true;
-const dirs: string[] = [];
-after(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
-
-async function setup() {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-transfer-svc-'));
-  dirs.push(dir);
-  const handlers = new Map<string, Handler>();
-  const stream = {
-    entity: { jid: { toString: () => OWN } },
-    onIq(_type: string, ns: string, name: string, handler: Handler) {
-      handlers.set(`${ns} ${name}`, handler);
-    },
-  } as unknown as XmppStream;
-  const events: Transfer[] = [];
-  const service = new TransferService(
-    {
-      id: 'juliet@capulet.lit',
-      log: silentLogger,
-      now: Date.now,
-      emit: (_name, t) => events.push(t),
-      stream: () => stream,
-      online: () => stream,
-      resources: () => [],
-    },
-    { downloadsDir: () => dir, socks5Direct: false, socks5Proxy: false, ibbMaxBlockSize: 8 },
-  );
-  service.wire(stream);
-  const iq = (ns: string, name: string, el: Element, from = PEER) => {
-    const handler = handlers.get(`${ns} ${name}`);
-    assert.ok(handler, `${ns} ${name}`);
-    return Promise.resolve(
-      handler({ stanza: stanza(`<iq from="${from}" type="set"/>`), element: el, from: undefined }),
-    );
-  };
-  return { dir, service, events, iq };
-}
+const setup = () => scriptedTransferService('parley-transfer-svc-', { ibbMaxBlockSize: 8 });
 
 const offerEl = (sid: string, data: Buffer, name = 'f.txt') =>
   stanza(
