@@ -9,7 +9,7 @@ import { useI18n } from '../../i18n/index.ts';
 import { bareOf } from './format.ts';
 import { PaperclipIcon } from './icons.tsx';
 import { transferStore } from './store.ts';
-import { PreparingItem, SendErrorItem, TransferItem } from './TransferItem.tsx';
+import { PreparingItems, SendErrorItems, TransferItem } from './TransferItem.tsx';
 import { useTransfers } from './useTransfers.ts';
 
 /** Sends files to a conversation (the core chooses how: directly, or by upload). */
@@ -130,27 +130,8 @@ export function ConversationTransfers({ accountId, peer }: { accountId: string; 
   if (mine.length === 0 && prep.length === 0 && errs.length === 0) return null;
   return (
     <ul className="transfer-list conversation-transfers" aria-label={t.transfersInConversation}>
-      {prep.map((p) => (
-        <PreparingItem
-          key={p.key}
-          item={p}
-          showPeer={false}
-          onCancel={() => {
-            store.cancelPreparing(p.key);
-          }}
-        />
-      ))}
-      {errs.map((e) => (
-        <SendErrorItem
-          key={e.key}
-          name={e.name}
-          kind={e.kind}
-          cause={e.cause}
-          onDismiss={() => {
-            store.dismissError(e.key);
-          }}
-        />
-      ))}
+      <PreparingItems items={prep} store={store} showPeer={false} />
+      <SendErrorItems errors={errs} store={store} />
       {[...mine].reverse().map((tr) => (
         <TransferItem
           key={tr.id}

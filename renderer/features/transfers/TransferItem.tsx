@@ -22,7 +22,7 @@ import {
   reasonText,
   stateText,
 } from './format.ts';
-import type { Preparing } from './store.ts';
+import type { Preparing, SendError, TransferStore } from './store.ts';
 
 export function ProgressBar({ value, label }: { value: number; label: string }): ReactNode {
   return (
@@ -36,6 +36,31 @@ export function ProgressBar({ value, label }: { value: number; label: string }):
     >
       <span style={{ width: `${String(value)}%` }} />
     </div>
+  );
+}
+
+/** One of a transfer's small action buttons (Accept, Cancel, Open…). */
+function ActionButton({
+  label,
+  onClick,
+  disabled = false,
+  primary = false,
+}: {
+  label: string;
+  onClick: () => void;
+  disabled?: boolean;
+  /** The main action (Accept): a primary button. */
+  primary?: boolean;
+}): ReactNode {
+  return (
+    <button
+      type="button"
+      className={`button ${primary ? 'primary' : 'secondary'} small`}
+      disabled={disabled}
+      onClick={onClick}
+    >
+      {label}
+    </button>
   );
 }
 
@@ -71,6 +96,16 @@ export function TransferItem({
         setBusy(false);
       });
   };
+  const actionButton = (label: string, name: Parameters<typeof act>[0], primary = false): ReactNode => (
+    <ActionButton
+      primary={primary}
+      label={label}
+      disabled={busy}
+      onClick={() => {
+        act(name);
+      }}
+    />
+  );
   // Uploads and downloads name their server; offers a contact's full JID: its address is enough.
   const peer = uploadedFor ?? (tr.method === 'http-upload' ? tr.peer : bareOf(tr.peer));
   const method = methodText(tr.method, t);
@@ -123,70 +158,19 @@ export function TransferItem({
       <div className="transfer-actions">
         {tr.state === 'offered' ? (
           <>
-            <button
-              type="button"
-              className="button primary small"
-              disabled={busy}
-              onClick={() => {
-                act('transfer.accept');
-              }}
-            >
-              {t.transferAccept}
-            </button>
-            <button
-              type="button"
-              className="button secondary small"
-              disabled={busy}
-              onClick={() => {
-                act('transfer.decline');
-              }}
-            >
-              {t.transferDecline}
-            </button>
+            {actionButton(t.transferAccept, 'transfer.accept', true)}
+            {actionButton(t.transferDecline, 'transfer.decline')}
           </>
         ) : (
-          active && (
-            <button
-              type="button"
-              className="button secondary small"
-              disabled={busy}
-              onClick={() => {
-                act('transfer.cancel');
-              }}
-            >
-              {t.transferCancel}
-            </button>
-          )
+          active && actionButton(t.transferCancel, 'transfer.cancel')
         )}
         {tr.state === 'completed' && tr.direction === 'in' && tr.path !== undefined && (
           <>
-            <button
-              type="button"
-              className="button secondary small"
-              disabled={busy}
-              onClick={() => {
-                act('open');
-              }}
-            >
-              {t.transferOpen}
-            </button>
-            <button
-              type="button"
-              className="button secondary small"
-              disabled={busy}
-              onClick={() => {
-                act('reveal');
-              }}
-            >
-              {t.transferShowInFolder}
-            </button>
+            {actionButton(t.transferOpen, 'open')}
+            {actionButton(t.transferShowInFolder, 'reveal')}
           </>
         )}
-        {!active && onDismiss !== undefined && (
-          <button type="button" className="button secondary small" onClick={onDismiss}>
-            {t.transferDismiss}
-          </button>
-        )}
+        {!active && onDismiss !== undefined && <ActionButton label={t.transferDismiss} onClick={onDismiss} />}
       </div>
     </li>
   );
@@ -220,9 +204,7 @@ export function PreparingItem({
         </p>
       </div>
       <div className="transfer-actions">
-        <button type="button" className="button secondary small" onClick={onCancel}>
-          {t.transferCancel}
-        </button>
+        <ActionButton label={t.transferCancel} onClick={onCancel} />
       </div>
     </li>
   );
@@ -255,10 +237,45 @@ export function SendErrorItem({
         </p>
       </div>
       <div className="transfer-actions">
-        <button type="button" className="button secondary small" onClick={onDismiss}>
-          {t.transferDismiss}
-        </button>
+        <ActionButton label={t.transferDismiss} onClick={onDismiss} />
       </div>
     </li>
   );
+}
+
+/** The files still being copied into the core, each with its Cancel. */
+export function PreparingItems({
+  items,
+  store,
+  showPeer = true,
+}: {
+  items: readonly Preparing[];
+  store: TransferStore;
+  showPeer?: boolean;
+}): ReactNode {
+  return items.map((p) => (
+    <PreparingItem
+      key={p.key}
+      item={p}
+      showPeer={showPeer}
+      onCancel={() => {
+        store.cancelPreparing(p.key);
+      }}
+    />
+  ));
+}
+
+/** The files that could not be sent, each with its Dismiss. */
+export function SendErrorItems({ errors, store }: { errors: readonly SendError[]; store: TransferStore }): ReactNode {
+  return errors.map((e) => (
+    <SendErrorItem
+      key={e.key}
+      name={e.name}
+      kind={e.kind}
+      cause={e.cause}
+      onDismiss={() => {
+        store.dismissError(e.key);
+      }}
+    />
+  ));
 }

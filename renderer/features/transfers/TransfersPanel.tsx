@@ -8,7 +8,7 @@ import { Dialog } from '../../app/Dialog.tsx';
 import { useI18n } from '../../i18n/index.ts';
 import { isActive } from './format.ts';
 import { TransfersIcon } from './icons.tsx';
-import { PreparingItem, SendErrorItem, TransferItem } from './TransferItem.tsx';
+import { PreparingItems, SendErrorItems, TransferItem } from './TransferItem.tsx';
 import { useTransfers } from './useTransfers.ts';
 
 export function TransfersButton(): ReactNode {
@@ -55,26 +55,8 @@ export function TransfersDialog({ onClose }: { onClose: () => void }): ReactNode
         <p className="muted">{t.transfersEmpty}</p>
       ) : (
         <ul className="transfer-list" aria-label={t.transfersTitle}>
-          {errors.map((e) => (
-            <SendErrorItem
-              key={e.key}
-              name={e.name}
-              kind={e.kind}
-              cause={e.cause}
-              onDismiss={() => {
-                store.dismissError(e.key);
-              }}
-            />
-          ))}
-          {preparing.map((p) => (
-            <PreparingItem
-              key={p.key}
-              item={p}
-              onCancel={() => {
-                store.cancelPreparing(p.key);
-              }}
-            />
-          ))}
+          <SendErrorItems errors={errors} store={store} />
+          <PreparingItems items={preparing} store={store} />
           {[...transfers].reverse().map((tr) => (
             <TransferItem key={tr.id} transfer={tr} for={store.uploadedFor(tr.id)?.peer} />
           ))}
