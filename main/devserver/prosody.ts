@@ -259,14 +259,17 @@ VirtualHost ${lua(domain)}
       });
     }
   };
+  // Stop it with us, whatever happens (and forget that once it is stopped: a test process
+  // starts many servers one after another).
+  const killWithUs = (): void => {
+    if (!proc.exited) proc.child.kill('SIGKILL');
+  };
+  process.once('exit', killWithUs);
   const stop = async () => {
     await halt();
+    process.removeListener('exit', killWithUs);
     if (!options.keep) await rm(dir, { recursive: true, force: true });
   };
-  // Stop it with us, whatever happens.
-  process.once('exit', () => {
-    if (!proc.exited) proc.child.kill('SIGKILL');
-  });
 
   // Wait until both client ports accept connections.
   const waitListening = async () => {
