@@ -32,19 +32,15 @@
  * The benchmark fails (no figure) if a list does not show the newest message after opening,
  * or does not get the requested number of messages back (stuck, or too slow).
  */
-import * as esbuild from 'esbuild';
-import { chromium, type Browser, type Page } from '@playwright/test';
-import { existsSync } from 'node:fs';
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chromium, type Browser } from '@playwright/test';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ConversationKind, OpenTiming, ScrollResult } from '../harness/conversation-api.ts';
+import { buildHarnessPage, chromiumPath, framesCpu, spanCpu, traced } from '../support/chromium-page.ts';
 import { withCleanup, type Cleanup } from '../support/cleanup.ts';
 import { formatFigure, median } from '../support/stats.ts';
 import { defineBenchmark, type BenchContext, type BenchResult } from '../types.ts';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 type Kind = ConversationKind;
 
@@ -65,106 +61,12 @@ interface RoundResult {
   cpu: { open: number; frames: number[] };
 }
 
-// --- CPU time from a Chrome trace --------------------------------------------------------
-
-interface TraceEvent {
-  name: string;
-  ph: string;
-  ts: number;
-  dur?: number;
-  tdur?: number;
-  pid: number;
-  tid: number;
-}
-
-/** `run` under a Chrome trace of the page: its tasks, with their thread time, and its performance marks. */
-async function underTrace<T>(browser: Browser, page: Page, run: () => Promise<T>): Promise<[T, TraceEvent[]]> {
-  await browser.startTracing(page, { categories: ['disabled-by-default-devtools.timeline', 'blink.user_timing'] });
-  let result: T;
-  try {
-    result = await run();
-  } catch (error) {
-    await browser.stopTracing().catch(() => undefined);
-    throw error;
-  }
-  const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents?: TraceEvent[] };
-  return [result, trace.traceEvents ?? []];
-}
-
-/** The marks with these names (on the page's main thread), in order, and that thread's top-level tasks as [start, end, CPU µs]. */
-function onMainThread(events: readonly TraceEvent[], names: readonly string[]) {
-  const marks = events
-    .filter((e) => names.includes(e.name) && ['I', 'R', 'n'].includes(e.ph))
-    .sort((a, b) => a.ts - b.ts);
-  const thread = marks[0];
-  if (thread === undefined) throw new Error(`the trace has no ${names.join(' or ')} mark`);
-  const tasks = events
-    .filter((e) => e.name === 'RunTask' && e.ph === 'X' && e.pid === thread.pid && e.tid === thread.tid)
-    .map((e) => [e.ts, e.ts + (e.dur ?? 0), e.tdur ?? e.dur ?? 0] as const)
-    .sort((a, b) => a[0] - b[0]);
-  return { marks, tasks };
-}
-
-/** CPU ms of the tasks from the one that handed the page over to the one that saw it painted. */
-function openCpu(events: readonly TraceEvent[]): number {
-  const { marks, tasks } = onMainThread(events, ['conversation-handover', 'conversation-painted']);
-  const from = marks.find((m) => m.name === 'conversation-handover')?.ts;
-  const to = marks.findLast((m) => m.name === 'conversation-painted')?.ts;
-  if (from === undefined || to === undefined) throw new Error('the trace lacks the open marks');
-  return tasks.filter(([start, end]) => end >= from && start <= to).reduce((n, [, , cpu]) => n + cpu, 0) / 1000;
-}
-
-/** CPU ms of each frame: the tasks after one frame's mark (the task after its paint) up to the next one's. */
-function framesCpu(events: readonly TraceEvent[]): number[] {
-  const { marks, tasks } = onMainThread(events, ['conversation-frame']);
-  const out: number[] = [];
-  let t = 0;
-  for (let i = 1; i < marks.length; i++) {
-    const from = marks[i - 1]?.ts ?? 0;
-    const to = marks[i]?.ts ?? 0;
-    while (t < tasks.length && (tasks[t]?.[0] ?? 0) <= from) t++;
-    let cpu = 0;
-    for (let k = t; k < tasks.length && (tasks[k]?.[0] ?? Infinity) <= to; k++) cpu += tasks[k]?.[2] ?? 0;
-    out.push(cpu / 1000);
-  }
-  return out;
-}
-
 const PAGE_CSS = `
 html, body, #root { height: auto; }
 body { margin: 0; }
 .bench-box { width: 760px; height: 700px; display: flex; flex-direction: column; }
 .bare-list > .message { flex: none; overflow: hidden; }
 `;
-
-async function buildPage(dir: string): Promise<string> {
-  await esbuild.build({
-    entryPoints: [path.join(root, 'test/bench/harness/conversation-harness.tsx')],
-    outfile: path.join(dir, 'harness.js'),
-    bundle: true,
-    minify: true,
-    format: 'iife',
-    platform: 'browser',
-    target: ['chrome130'],
-    jsx: 'automatic',
-    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
-    logLevel: 'warning',
-    absWorkingDir: root,
-  });
-  await copyFile(path.join(root, 'renderer/styles.css'), path.join(dir, 'styles.css'));
-  const html = path.join(dir, 'index.html');
-  await writeFile(
-    html,
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>conversation bench</title>` +
-      `<link rel="stylesheet" href="styles.css"><style>${PAGE_CSS}</style></head>` +
-      `<body><div id="root"></div><script src="harness.js"></script></body></html>`,
-  );
-  return pathToFileURL(html).href;
-}
-
-function chromiumPath(): string | undefined {
-  return process.env['PARLEY_CHROMIUM'] ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
-}
 
 async function oneList(
   browser: Browser,
@@ -185,7 +87,7 @@ async function oneList(
     await page.goto(url);
     const mix = await page.evaluate((n) => window.conversationBench.prepare(n, 5), settings.messages);
     await page.evaluate((k) => window.conversationBench.mount(k), kind);
-    const [cold, openEvents] = await underTrace(browser, page, () =>
+    const { result: cold, events: openEvents } = await traced(browser, page, () =>
       page.evaluate(() => window.conversationBench.open()),
     );
     const warm: number[] = [];
@@ -196,14 +98,17 @@ async function oneList(
     }
     if (errors.length > 0) throw failed();
     ctx.signal.throwIfAborted();
-    const [scroll, scrollEvents] = await underTrace(browser, page, () =>
+    const { result: scroll, events: scrollEvents } = await traced(browser, page, () =>
       page.evaluate((s) => window.conversationBench.scrollBack(s.back, s.step, s.limitMs), settings),
     );
     if (errors.length > 0) throw failed();
     await page.evaluate(() => {
       window.conversationBench.unmount();
     });
-    const cpu = { open: openCpu(openEvents), frames: framesCpu(scrollEvents) };
+    const cpu = {
+      open: spanCpu(openEvents, 'conversation-handover', 'conversation-painted', true),
+      frames: framesCpu(scrollEvents, 'conversation-frame'),
+    };
     return { mix, cold, warm: warm.length > 0 ? median(warm) : cold.work, scroll, cpu };
   } finally {
     await context.close();
@@ -225,7 +130,7 @@ async function measureWith(ctx: BenchContext, cleanup: Cleanup): Promise<BenchRe
 
   const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-bench-conversation-'));
   cleanup.defer('the page folder', () => rm(dir, { recursive: true, force: true }));
-  const url = await buildPage(dir);
+  const url = await buildHarnessPage(dir, 'conversation-harness.tsx', 'conversation bench', PAGE_CSS);
   const executablePath = chromiumPath();
   const browser = await chromium.launch({
     ...(executablePath === undefined ? {} : { executablePath }),

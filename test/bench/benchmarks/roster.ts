@@ -22,21 +22,17 @@
  *    the CPU time between one frame's end and the next. Notes give both lists' figures, their
  *    ratios, and the check "no frame over 50 ms".
  */
-import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { existsSync } from 'node:fs';
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FrameStats, ListKind, MountTiming } from '../harness/roster-api.ts';
+import { buildHarnessPage, chromiumPath, framesCpu, spanCpu, traced } from '../support/chromium-page.ts';
 import { withCleanup, type Cleanup } from '../support/cleanup.ts';
 import { machineBusyMicros } from '../support/cpu.ts';
 import { formatFigure, median } from '../support/stats.ts';
 import { defineBenchmark, type BenchContext, type BenchResult } from '../types.ts';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 type Kind = ListKind;
 
@@ -52,74 +48,6 @@ interface RoundResult {
   typing: FrameStats;
 }
 
-interface TraceEvent {
-  name: string;
-  ph: string;
-  ts: number;
-  dur?: number;
-  tdur?: number;
-  pid: number;
-  tid: number;
-}
-
-const TRACE_CATEGORIES = ['disabled-by-default-devtools.timeline', 'blink.user_timing'];
-
-/** Runs `run` under a Chrome trace; the renderer's tasks and the page's performance marks. */
-async function traced<T>(
-  browser: Browser,
-  page: Page,
-  run: () => Promise<T>,
-): Promise<{ result: T; events: TraceEvent[] }> {
-  await browser.startTracing(page, { categories: TRACE_CATEGORIES });
-  let result: T;
-  try {
-    result = await run();
-  } catch (error) {
-    await browser.stopTracing().catch(() => undefined);
-    throw error;
-  }
-  const buffer = await browser.stopTracing();
-  const parsed = JSON.parse(buffer.toString()) as { traceEvents?: TraceEvent[] };
-  return { result, events: parsed.traceEvents ?? [] };
-}
-
-/** The main thread's tasks (start and CPU time, µs), and the marks called `name` on it, in order. */
-function mainThread(events: readonly TraceEvent[], marks: readonly string[]) {
-  const found = events.filter((e) => marks.includes(e.name) && (e.ph === 'I' || e.ph === 'R' || e.ph === 'n'));
-  const first = found[0];
-  if (first === undefined) throw new Error(`no ${marks.join('/')} mark in the trace`);
-  const tasks = events
-    .filter((e) => e.name === 'RunTask' && e.ph === 'X' && e.pid === first.pid && e.tid === first.tid)
-    .map((e) => ({ ts: e.ts, end: e.ts + (e.dur ?? 0), cpu: e.tdur ?? e.dur ?? 0 }))
-    .sort((a, b) => a.ts - b.ts);
-  return { marks: found.sort((a, b) => a.ts - b.ts), tasks };
-}
-
-/** CPU ms of the tasks from the one holding the hand-over to the one holding the painted frame's mark. */
-function firstPaintCpu(events: readonly TraceEvent[]): number {
-  const { marks, tasks } = mainThread(events, ['roster-handover', 'roster-painted']);
-  const from = marks.find((m) => m.name === 'roster-handover');
-  const to = marks.find((m) => m.name === 'roster-painted');
-  if (from === undefined || to === undefined) throw new Error('the trace lacks the first paint marks');
-  return tasks.filter((t) => t.end >= from.ts && t.ts <= to.ts).reduce((n, t) => n + t.cpu, 0) / 1000;
-}
-
-/** CPU ms between consecutive frame ends (the tasks that start after one and up to the next). */
-function frameCpu(events: readonly TraceEvent[]): number[] {
-  const { marks, tasks } = mainThread(events, ['roster-frame']);
-  const out: number[] = [];
-  let t = 0;
-  for (let i = 1; i < marks.length; i++) {
-    const from = marks[i - 1]?.ts ?? 0;
-    const to = marks[i]?.ts ?? 0;
-    while (t < tasks.length && (tasks[t]?.ts ?? 0) <= from) t++;
-    let cpu = 0;
-    for (let k = t; k < tasks.length && (tasks[k]?.ts ?? Infinity) <= to; k++) cpu += tasks[k]?.cpu ?? 0;
-    out.push(cpu / 1000);
-  }
-  return out;
-}
-
 const PAGE_CSS = `
 html, body, #root { height: auto; }
 body { margin: 0; }
@@ -131,35 +59,6 @@ body { margin: 0; }
 .bare-group { display: flex; align-items: center; height: 30px; padding: 0 8px; font-size: 12px; font-weight: 600; color: var(--muted); }
 .bare-contact.item { height: 52px; margin: 0; padding: 8px; }
 `;
-
-async function buildPage(dir: string): Promise<string> {
-  await esbuild.build({
-    entryPoints: [path.join(root, 'test/bench/harness/roster-harness.tsx')],
-    outfile: path.join(dir, 'harness.js'),
-    bundle: true,
-    minify: true,
-    format: 'iife',
-    platform: 'browser',
-    target: ['chrome130'],
-    jsx: 'automatic',
-    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
-    logLevel: 'warning',
-    absWorkingDir: root,
-  });
-  await copyFile(path.join(root, 'renderer/styles.css'), path.join(dir, 'styles.css'));
-  const html = path.join(dir, 'index.html');
-  await writeFile(
-    html,
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>roster bench</title>` +
-      `<link rel="stylesheet" href="styles.css"><style>${PAGE_CSS}</style></head>` +
-      `<body><div id="root"></div><script src="harness.js"></script></body></html>`,
-  );
-  return pathToFileURL(html).href;
-}
-
-function chromiumPath(): string | undefined {
-  return process.env['PARLEY_CHROMIUM'] ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
-}
 
 /** Types `text` a key at a time, then deletes it a key at a time. */
 async function typeAndClear(page: Page, text: string): Promise<void> {
@@ -217,11 +116,11 @@ async function oneList(
     });
     if (errors.length > 0) throw new Error(`${kind}: the page failed: ${errors.join('; ')}`);
     return {
-      firstPaint: firstPaintCpu(first.events),
+      firstPaint: spanCpu(first.events, 'roster-handover', 'roster-painted'),
       cold: first.result,
       warm: warm.length > 0 ? median(warm) : first.result.work,
-      scrollFrames: frameCpu(scroll.events),
-      typingFrames: frameCpu(typing.events),
+      scrollFrames: framesCpu(scroll.events, 'roster-frame'),
+      typingFrames: framesCpu(typing.events, 'roster-frame'),
       scroll: scroll.result,
       typing: typing.result,
     };
@@ -243,7 +142,7 @@ async function measureWith(ctx: BenchContext, cleanup: Cleanup): Promise<BenchRe
 
   const dir = await mkdtemp(path.join(os.tmpdir(), 'parley-bench-roster-'));
   cleanup.defer('the page folder', () => rm(dir, { recursive: true, force: true }));
-  const url = await buildPage(dir);
+  const url = await buildHarnessPage(dir, 'roster-harness.tsx', 'roster bench', PAGE_CSS);
   const executablePath = chromiumPath();
   const browser = await chromium.launch({
     ...(executablePath === undefined ? {} : { executablePath }),
