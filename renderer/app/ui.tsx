@@ -295,6 +295,15 @@ export function AccountDot({ jid }: { jid: string }): ReactNode {
   return <span className={`chip-dot hue-${String(hue(jid))}`} aria-hidden="true" />;
 }
 
+/** One <option> per account, by address: the account pickers of dialogs, search and the roster actions. */
+export function AccountOptions({ accounts }: { accounts: readonly { id: string; jid: string }[] }): ReactNode {
+  return accounts.map((a) => (
+    <option key={a.id} value={a.id}>
+      {a.jid}
+    </option>
+  ));
+}
+
 /** The "Remember password" checkbox with its explanation (sign-in and account editor). */
 export function RememberPasswordField({
   id,

@@ -4,6 +4,7 @@
  * text), "Add X to your contacts?" (then the Add contact dialog, prefilled, where the
  * request is sent), and for a room: group chats are not supported yet.
  */
+import { AccountOptions } from '../../app/ui.tsx';
 import { useId, useState, type ReactNode } from 'react';
 import type { AccountState, UriRequest } from '../../../preload/contract.ts';
 import { Dialog } from '../../app/Dialog.tsx';
@@ -70,11 +71,7 @@ export function UriDialog({ request, accounts, onClose, onOpen }: Props): ReactN
               setAccountId(e.target.value);
             }}
           >
-            {choices.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.jid}
-              </option>
-            ))}
+            <AccountOptions accounts={choices} />
           </select>
         </div>
       )}

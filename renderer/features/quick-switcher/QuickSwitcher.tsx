@@ -9,7 +9,7 @@
 import { useId, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { AccountState, Contact, Conversation } from '../../../preload/contract.ts';
 import { Dialog } from '../../app/Dialog.tsx';
-import { AccountChip, Avatar } from '../../app/ui.tsx';
+import { AccountOptions, AccountChip, Avatar } from '../../app/ui.tsx';
 import { useI18n } from '../../i18n/index.ts';
 import { conversationKey } from '../chat/useConversations.ts';
 import { filterEntries, mergeEntries, typedAddress } from './entries.ts';
@@ -122,11 +122,7 @@ export function QuickSwitcher({ mode, conversations, contacts, accounts, onOpen,
                 setAccountId(e.target.value);
               }}
             >
-              {choices.map((a) => (
-                <option key={a.id} value={a.id}>
-                  {a.jid}
-                </option>
-              ))}
+              <AccountOptions accounts={choices} />
             </select>
           </div>
         )}

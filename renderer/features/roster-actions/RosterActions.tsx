@@ -3,6 +3,7 @@
  * the "More" menu (my profile, blocked contacts, directory, gateways), the actions of the
  * open conversation's contact, and the subscription requests. Mounted once in MainView.
  */
+import { AccountOptions } from '../../app/ui.tsx';
 import { useId, useState, type ReactNode } from 'react';
 import type { AccountState, Contact } from '../../../preload/contract.ts';
 import { useI18n } from '../../i18n/index.ts';
@@ -48,11 +49,7 @@ export function RosterActions({
               setChosen(e.target.value);
             }}
           >
-            {enabled.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.jid}
-              </option>
-            ))}
+            <AccountOptions accounts={enabled} />
           </select>
         )}
         <StatusSelector accountId={account.id} disabled={!online} />

@@ -8,7 +8,7 @@
 import { useId, useState, type ReactNode } from 'react';
 import type { AccountState, Contact, SearchHit } from '../../../preload/contract.ts';
 import { activateOnKey, useRoving } from '../../app/useRoving.ts';
-import { AccountChip, Avatar, Spinner } from '../../app/ui.tsx';
+import { AccountOptions, AccountChip, Avatar, Spinner } from '../../app/ui.tsx';
 import { useI18n } from '../../i18n/index.ts';
 import { pieces } from './marks.ts';
 import { useSearch, type SearchFilters } from './useSearch.ts';
@@ -96,11 +96,7 @@ export function SearchPanel({ accounts, contacts = [], onOpen, autoFocus = false
               }}
             >
               <option value="">{t.searchAllAccounts}</option>
-              {accounts.map((a) => (
-                <option key={a.id} value={a.id}>
-                  {a.jid}
-                </option>
-              ))}
+              <AccountOptions accounts={accounts} />
             </select>
           </label>
         )}
