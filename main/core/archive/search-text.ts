@@ -368,20 +368,32 @@ const isAscii = (text: string): boolean => {
   return true;
 };
 const ASCII_WORD = /^[a-z0-9]+$/u;
+/**
+ * A word character (for unicode61) that is neither ASCII nor CJK: a Latin letter with a
+ * diacritic, Cyrillic, a combining mark… Text without any tokenizes as ASCII words, CJK
+ * characters and separators, so the ASCII plans below apply to it (see `mixed`).
+ */
+const OTHER_WORD_CHAR = new RegExp(`(?![\\0-\\x7F${CJK_CLASS}])[\\p{L}\\p{N}\\p{Co}\\p{M}]`, 'u');
 
 /**
  * How to find one term in a text without tokenizing it, where that finds exactly what
  * `tokenize` + token matching would (tokenHighlightRanges: the reference, used otherwise):
  * - `ascii`: in plain ASCII text (most of a Latin-script archive) tokens are the runs of
- *   [A-Za-z0-9] and folding is lower-casing, so one regular expression over the lower-cased
- *   text finds the term; null when its folded tokens are not all such words (it cannot occur).
+ *   [A-Za-z0-9] and folding is lower-casing, so one case-insensitive regular expression finds
+ *   the term (the text is not lower-cased: same offsets); null when its folded tokens are not
+ *   all such words (it cannot occur).
+ * - `mixed`: the same for text whose other characters are all CJK or separators (Chinese with
+ *   English words in it): there CJK characters are tokens of their own, so they end a word but
+ *   never separate two words of a phrase.
  * - `literal`: a term of CJK characters that follow each other in one run ('北京') occurs
  *   exactly where that string does (each CJK character is a token, joined to the one before).
- * Made once per query (its terms), used for every hit.
+ * Made once per query (its terms), used for every hit; the search repository keeps the parsed
+ * queries it was asked for last, so typing on or paging does not compile them again.
  */
 interface TermPlan {
   term: QueryTerm;
   ascii: RegExp | null;
+  mixed: RegExp | null;
   literal: string | undefined;
 }
 
@@ -393,11 +405,12 @@ function plansOf(terms: readonly QueryTerm[]): TermPlan[] {
     found = terms.map((term) => {
       const { tokens } = term;
       const asciiWords = tokens.length > 0 && tokens.every((t) => t.kind === 'word' && ASCII_WORD.test(t.folded));
-      // Matched against the lower-cased text (same length, same offsets for ASCII).
-      const words = tokens.map((t) => t.folded).join('[^a-z0-9]+');
-      const ascii = asciiWords ? new RegExp(`(?<![a-z0-9])${words}${term.prefix ? '' : '(?![a-z0-9])'}`, 'gu') : null;
+      const pattern = (separator: string) =>
+        `(?<![a-z0-9])${tokens.map((t) => t.folded).join(`${separator}+`)}${term.prefix ? '' : '(?![a-z0-9])'}`;
+      const ascii = asciiWords ? new RegExp(pattern('[^a-z0-9]'), 'gi') : null;
+      const mixed = asciiWords ? new RegExp(pattern(`[^a-z0-9${CJK_CLASS}]`), 'giu') : null;
       const cjkRun = tokens.length > 0 && tokens.every((t, i) => t.kind === 'cjk' && (i === 0 || t.joined));
-      return { term, ascii, literal: cjkRun ? tokens.map((t) => t.folded).join('') : undefined };
+      return { term, ascii, mixed, literal: cjkRun ? tokens.map((t) => t.folded).join('') : undefined };
     });
     plans.set(terms, found);
   }
@@ -405,6 +418,7 @@ function plansOf(terms: readonly QueryTerm[]): TermPlan[] {
 }
 
 function mergeRanges(ranges: Range[]): Range[] {
+  if (ranges.length < 2) return ranges;
   ranges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const merged: Range[] = [];
   for (const r of ranges) {
@@ -415,29 +429,42 @@ function mergeRanges(ranges: Range[]): Range[] {
   return merged;
 }
 
+/** Adds the matches of `re` (global) in `text` to `ranges`, overlapping ones too. */
+function regexRanges(re: RegExp, text: string, ranges: Range[]): void {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    ranges.push([m.index, m.index + m[0].length]);
+    re.lastIndex = m.index + 1;
+  }
+  re.lastIndex = 0;
+}
+
 /** Where the terms occur in `text`: sorted, merged UTF-16 ranges of the original text. */
 export function highlightRanges(text: string, terms: readonly QueryTerm[]): Range[] {
-  const ascii = isAscii(text);
-  const lower = ascii ? text.toLowerCase() : '';
   const ranges: Range[] = [];
+  let ascii: boolean | undefined;
+  let mixed: boolean | undefined;
   let tokens: TextToken[] | undefined;
-  for (const { term, ascii: re, literal } of plansOf(terms)) {
-    if (literal !== undefined) {
+  for (const plan of plansOf(terms)) {
+    if (plan.literal !== undefined) {
       // Overlapping occurrences count too ('哈哈' in '哈哈哈').
+      const { literal } = plan;
       for (let at = text.indexOf(literal); at >= 0; at = text.indexOf(literal, at + 1))
         ranges.push([at, at + literal.length]);
-    } else if (ascii) {
-      if (!re) continue;
-      re.lastIndex = 0;
-      for (let m = re.exec(lower); m; m = re.exec(lower)) {
-        ranges.push([m.index, m.index + m[0].length]);
-        re.lastIndex = m.index + 1; // overlapping occurrences count too
-      }
-      re.lastIndex = 0;
-    } else {
-      tokens ??= tokenize(text);
-      termRanges(tokens, term, ranges);
+      continue;
     }
+    ascii ??= isAscii(text);
+    if (ascii) {
+      if (plan.ascii) regexRanges(plan.ascii, text, ranges);
+      continue;
+    }
+    mixed ??= !OTHER_WORD_CHAR.test(text);
+    if (mixed && plan.mixed) {
+      regexRanges(plan.mixed, text, ranges);
+      continue;
+    }
+    tokens ??= tokenize(text);
+    termRanges(tokens, plan.term, ranges);
   }
   return mergeRanges(ranges);
 }
