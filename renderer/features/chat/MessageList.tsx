@@ -15,7 +15,9 @@
  * The rendered range is kept by message ids, and renewed only when the rows
  * rendered no longer cover the view with some overscan; rows are measured once
  * (reads first, then writes), and their place in the list (aria-posinset) is
- * set on the elements, so that a prepended page re-renders no row.
+ * set on the elements, so that a prepended page re-renders no row. Opening, the
+ * first paint has only the rows in view (with a little margin), when they cover
+ * it; the overscan follows in a task after that paint.
  *
  * Keyboard: the list is one Tab stop (a message); Up/Down/Home/End move between
  * messages, Tab reaches the focused message's actions.
@@ -39,6 +41,8 @@ import { indexOfId } from './useMessages.ts';
 const NEAR = 48; // px: "at the bottom" tolerance
 const ESTIMATE = 72; // px: a row not measured yet
 const OVERSCAN = 800; // px rendered above and below the view
+/** Opening: px rendered beyond the view for the first paint; the overscan follows once it is painted. */
+const OPEN_OVERSCAN = 100;
 /** A new range only once the rendered rows reach less than this beyond the view (fewer renders while scrolling). */
 const MIN_OVERSCAN = 200;
 const GROUP_MS = 5 * 60_000;
@@ -169,6 +173,8 @@ export function MessageList({
   const resized = useRef(new Set<number>());
   const elements = useRef(new Map<number, HTMLLIElement>());
   const [range, setRange] = useState<Range>(null);
+  /** The rows of the first paint (the view's only), until the pass after it sets `range`. */
+  const openedRange = useRef<Range>(null);
   const [, setTick] = useState(0);
   const [showLatest, setShowLatest] = useState(false);
   const [activeId, setActiveId] = useState<number | null>(null);
@@ -210,21 +216,27 @@ export function MessageList({
   const unreadIndex = unreadAfter === null ? -1 : firstAfter(list, unreadAfter);
   const unreadId = unreadIndex >= 0 ? list[unreadIndex]?.id : undefined;
   /** Rows [from, to) covering the view whose top is `top` px into the list, with the overscan. */
-  const rowsFor = (top: number, height: number): readonly [number, number] => {
-    const from = rowAt(layout.offsets, n, top - OVERSCAN);
-    const to = Math.min(n, rowAt(layout.offsets, n, top + height + OVERSCAN) + 1);
+  const rowsFor = (top: number, height: number, overscan = OVERSCAN): readonly [number, number] => {
+    const from = rowAt(layout.offsets, n, top - overscan);
+    const to = Math.min(n, rowAt(layout.offsets, n, top + height + overscan) + 1);
     return [from, Math.max(from, to)];
   };
   let start: number;
   let end: number;
-  if (range !== null) {
-    start = firstFrom(list, range[0]);
-    end = Math.max(start, firstAfter(list, range[1]));
+  const kept = range ?? openedRange.current;
+  if (kept !== null) {
+    start = firstFrom(list, kept[0]);
+    end = Math.max(start, firstAfter(list, kept[1]));
   } else if (n > 0 && viewPx.current > 0 && !started.current) {
-    // Opening: the rows the view will start on (by estimate), not a first pass with none.
+    // Opening: the rows the view will start on (by estimate), not a first pass with none; only
+    // these for the first paint, the overscan after it (see the layout effect).
     const total = layout.offsets[n] ?? 0;
-    const at = unreadIndex >= 0 && unreadId !== undefined ? (layout.offsets[unreadIndex] ?? 0) : total;
-    [start, end] = rowsFor(Math.max(0, Math.min(at, total) - viewPx.current), viewPx.current);
+    const view = viewPx.current;
+    const top =
+      unreadIndex >= 0 && unreadId !== undefined
+        ? (layout.offsets[unreadIndex] ?? 0) - Math.min(view / 4, 120)
+        : total - view;
+    [start, end] = rowsFor(Math.max(0, Math.min(top, total - view)), view, OPEN_OVERSCAN);
   } else {
     start = 0;
     end = 0;
@@ -280,6 +292,50 @@ export function MessageList({
     onLoadNewer();
   };
 
+  /** The rows rendered cover the whole view (not necessarily the overscan). */
+  const coversView = (el: HTMLDivElement): boolean => {
+    const top = el.scrollTop - listTop();
+    return (
+      current !== null &&
+      (start === 0 || (layout.offsets[start] ?? 0) <= top) &&
+      (end === n || (layout.offsets[end] ?? 0) >= top + el.clientHeight)
+    );
+  };
+
+  /** The rows for the view with the whole overscan. */
+  const rangeWithOverscan = (el: HTMLDivElement): Range => {
+    const [from, to] = rowsFor(el.scrollTop - listTop(), el.clientHeight);
+    return rangeOfIndexes(list, from, to);
+  };
+
+  /** After the frame being made is painted: another pass, which renders the overscan. */
+  const fillOverscan = useRef(false);
+  const overscanTimer = useRef<{ frame: number; timeout: ReturnType<typeof setTimeout> | undefined } | null>(null);
+  const overscanLater = (): void => {
+    if (overscanTimer.current !== null) return;
+    const pending: { frame: number; timeout: ReturnType<typeof setTimeout> | undefined } = {
+      frame: requestAnimationFrame(() => {
+        pending.timeout = setTimeout(() => {
+          overscanTimer.current = null;
+          fillOverscan.current = true;
+          setTick((x) => x + 1);
+        }, 0);
+      }),
+      timeout: undefined,
+    };
+    overscanTimer.current = pending;
+  };
+  useEffect(
+    () => () => {
+      const pending = overscanTimer.current;
+      if (pending === null) return;
+      cancelAnimationFrame(pending.frame);
+      clearTimeout(pending.timeout);
+      overscanTimer.current = null;
+    },
+    [],
+  );
+
   /** At the bottom of the conversation: of what is held, and nothing newer to come. */
   const isAtBottom = (el: HTMLDivElement): boolean =>
     !hasNewer && el.scrollHeight - el.scrollTop - el.clientHeight < NEAR;
@@ -315,6 +371,7 @@ export function MessageList({
       viewPx.current = el.clientHeight; // for the first rows' range, once the messages come
       return;
     }
+    if (range !== null) openedRange.current = null;
     let from = Infinity;
     // Only rows not measured yet, or that the ResizeObserver saw change: reading every
     // rendered row's height on every pass forces layout work that scrolling cannot afford.
@@ -349,7 +406,9 @@ export function MessageList({
     if (top !== null) top.style.height = `${String(layout.offsets[start] ?? 0)}px`;
     if (bottom !== null) bottom.style.height = `${String((layout.offsets[n] ?? 0) - (layout.offsets[end] ?? 0))}px`;
 
-    if (!started.current && n > 0) {
+    // The first pass with messages: the rows rendered are the view's only (OPEN_OVERSCAN).
+    const opening = !started.current && n > 0;
+    if (opening) {
       started.current = true;
       if (unreadId !== undefined) jump.current = { id: unreadId, focus: false };
     }
@@ -374,11 +433,18 @@ export function MessageList({
       }
     }
 
-    const next = rangeFor(el);
-    if (!sameRange(next, current) && passes.current < 20) {
-      passes.current += 1;
-      setRange(next); // renders again before the paint
-      return;
+    if (opening && coversView(el)) {
+      // Opening, with the view covered: the rows beyond it come once this is painted.
+      openedRange.current = current;
+      overscanLater();
+    } else {
+      const next = fillOverscan.current ? rangeWithOverscan(el) : rangeFor(el);
+      fillOverscan.current = false;
+      if (!sameRange(next, current) && passes.current < 20) {
+        passes.current += 1;
+        setRange(next); // renders again before the paint
+        return;
+      }
     }
     passes.current = 0;
     const focus = focusRequest.current;
