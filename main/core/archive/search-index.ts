@@ -16,8 +16,12 @@ import {
   SEARCH_TEXT_FUNCTION as TEXT,
 } from './search-text.ts';
 
-/** Indexed within the writer's transaction once this many rows wait (bounds the queue). */
-export const MAX_PENDING = 2_000;
+/**
+ * Indexed within the writer's transaction once this many rows wait (bounds the queue). FTS5
+ * writes a segment per flush and merges them as they pile up: batches of 10,000 index a
+ * catch-up's rows about a fifth faster than batches of 2,000 (one flush takes ~0.15 s).
+ */
+export const MAX_PENDING = 10_000;
 /** Indexed this long after the first write that found the queue empty. */
 export const INDEX_DELAY_MS = 500;
 

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { openArchive } from '../../../main/core/archive/open.ts';
 import { createMessageRepo, type NewMessage } from '../../../main/core/archive/repos/messages.ts';
 import { createConversationRepo } from '../../../main/core/archive/repos/conversations.ts';
+import { identityHash, stanzaHash } from '../../../main/core/archive/identity-hash.ts';
 
 const base: NewMessage = {
   account: 'alice@example.org',
@@ -176,5 +177,91 @@ describe('archive/repos/messages', () => {
     assert.ok(reply);
     assert.deepEqual(messages.get(reply.id)?.replyTo, { id: quoted.id, preview: 'pizza tonight?', direction: 'in' });
     assert.deepEqual(messages.list(base.account, base.peer).at(-1)?.replyTo?.preview, 'pizza tonight?');
+  });
+
+  describe('identity across paths (live, carbon, server archive, offline storage)', () => {
+    // What each path knows of one inbound message (account.ts #apply): the sender's origin-id
+    // always (it is the sender key); the archive id (stanza-id by our account) from the server
+    // archive, and live, as a carbon or from offline storage only once the archive is trusted;
+    // a delayed (XEP-0203) time from the archive and from offline storage.
+    const paths: Record<string, (m: NewMessage) => NewMessage> = {
+      live: (m) => ({ ...m, messageId: 'o7', receivedAt: 5000 }),
+      carbon: (m) => ({ ...m, messageId: 'o7', stanzaId: 's7', receivedAt: 6000 }),
+      archive: (m) => ({ ...m, stanzaId: 's7', timestamp: 990, receivedAt: 7000 }),
+      offline: (m) => ({ ...m, messageId: 'o7', timestamp: 990, receivedAt: 8000 }),
+    };
+    const message: NewMessage = { ...base, senderKey: 'o7', originId: 'o7' };
+    for (const [first, storeFirst] of Object.entries(paths))
+      for (const [second, storeSecond] of Object.entries(paths)) {
+        if (first === second) continue;
+        it(`stores a message once: ${first}, then ${second}`, () => {
+          const repo = createMessageRepo(openArchive(':memory:'));
+          // The archive stores a page at a time (insertMany); the others one by one.
+          const store = (path: string, m: NewMessage) =>
+            path === 'archive' ? repo.insertMany([m])[0] : repo.insert(m);
+          assert.ok(store(first, storeFirst(message)));
+          assert.equal(store(second, storeSecond(message)), undefined);
+          assert.equal(repo.list(base.account, base.peer).length, 1);
+          assert.equal(repo.find(base.account, base.peer, 'o7')?.body, 'hello');
+        });
+      }
+
+    it('within one page too, and the archive id alone de-duplicates (a sender key that differs)', () => {
+      const repo = createMessageRepo(openArchive(':memory:'));
+      const stored = repo.insertMany([
+        { ...message, stanzaId: 's1' },
+        { ...message, stanzaId: 's2' },
+        { ...message, senderKey: 'h:other', stanzaId: 's1' },
+        { ...message, senderKey: 'o8', originId: 'o8', stanzaId: 's8' },
+      ]);
+      assert.deepEqual(
+        stored.map((m) => m !== undefined),
+        [true, false, false, true],
+      );
+      // The same archive id under another account is another message.
+      assert.ok(repo.insert({ ...message, account: 'alice@work.example.com', stanzaId: 's1' }));
+    });
+
+    it('a hash shared by two identities keeps both messages, each found by its own id', () => {
+      const db = openArchive(':memory:');
+      const repo = createMessageRepo(db);
+      const next: NewMessage = { ...message, senderKey: 'o9', originId: 'o9', messageId: 'o9', stanzaId: 's9' };
+      // A stored row whose identity and archive id differ from `next`'s but hash the same.
+      db.prepare(
+        `INSERT INTO messages (account, peer, direction, sender_key, stanza_id, origin_id, message_id, body, timestamp,
+           received_at, state, identity_hash, stanza_hash)
+         VALUES (@account, @peer, 'in', 'o1', 's1', 'o1', 'o1', 'first', 1, 1, 'received', @identityHash, @stanzaHash)`,
+      ).run({
+        account: next.account,
+        peer: next.peer,
+        identityHash: identityHash(next.account, next.peer, next.senderKey),
+        stanzaHash: stanzaHash(next.account, 's9'),
+      });
+      const second = repo.insert(next);
+      assert.ok(second, 'stored: the text differs');
+      assert.equal(repo.insert(next), undefined, 'and once');
+      assert.equal(repo.insertMany([{ ...next, senderKey: 'o10' }])[0], undefined, 'its archive id once too');
+      assert.equal(repo.find(base.account, base.peer, 'o9')?.id, second.id);
+      assert.equal(repo.outbound(base.account, 'o9', base.peer), undefined, 'inbound only');
+      assert.equal(repo.list(base.account, base.peer).length, 2);
+    });
+
+    it('finds messages through the hash indexes (no scan of a conversation)', () => {
+      const db = openArchive(':memory:');
+      const plan = (sql: string) =>
+        db
+          .prepare<[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+          .all()
+          .map((r) => r.detail)
+          .join('; ');
+      assert.match(
+        plan(`SELECT id FROM messages WHERE identity_hash = 1 AND account = 'a' AND peer = 'b' AND sender_key = 'k'`),
+        /USING INDEX messages_identity_hash/u,
+      );
+      assert.match(
+        plan(`SELECT id FROM messages WHERE stanza_hash = 1 AND account = 'a' AND stanza_id = 's'`),
+        /USING INDEX messages_stanza_hash/u,
+      );
+    });
   });
 });

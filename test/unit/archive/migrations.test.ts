@@ -8,6 +8,7 @@ import { migration0007 } from '../../../main/core/archive/migrations/0007-correc
 import { migration0008 } from '../../../main/core/archive/migrations/0008-roster-profile.ts';
 import { createContactRepo } from '../../../main/core/archive/repos/contacts.ts';
 import { createMessageRepo } from '../../../main/core/archive/repos/messages.ts';
+import { identityHash, stanzaHash } from '../../../main/core/archive/identity-hash.ts';
 import { createSearchRepo } from '../../../main/core/archive/repos/search.ts';
 import { createOwnStatusRepo } from '../../../main/core/archive/repos/own-status.ts';
 import { createSubscriptionRequestRepo } from '../../../main/core/archive/repos/subscription-requests.ts';
@@ -199,6 +200,66 @@ describe('archive/migrations', () => {
     insert.run('d@x', 'out', 'o4', 'o4', 's4', 'from another client of ours, ids unlike');
     assert.equal(messages.outbound('a@x', 's4')?.body, 'from another client of ours, ids unlike');
     assert.equal(messages.outbound('a@x', 's4', 'd@x')?.body, 'from another client of ours, ids unlike');
+  });
+
+  it('0017 moves message identity to hash indexes; rows stored before stay de-duplicated, found and searchable', () => {
+    const db = new Database(':memory:');
+    const upTo16 = migrations.filter((m) => m.version <= 16);
+    migrate(db, upTo16);
+    const insert = db.prepare<[string, string, string, string | null, string | null, string | null, string]>(
+      `INSERT INTO messages (account, peer, direction, sender_key, stanza_id, origin_id, message_id, body, timestamp, received_at, state)
+       VALUES ('a@x', ?, ?, ?, ?, ?, ?, ?, 1, 1, 'received')`,
+    );
+    insert.run('b@x', 'in', 'o1', 's1', 'o1', 'o1', '旧消息 old budget message');
+    insert.run('b@x', 'out', 'o2', null, 'o2', 'o2', 'sent before the upgrade');
+    insert.run('c@x', 'in', 'h:abc', 's3', null, null, 'no ids at all');
+    db.prepare(
+      "INSERT INTO conversations (account, peer, opened_at) VALUES ('a@x', 'b@x', 1), ('a@x', 'c@x', 1)",
+    ).run();
+    createSearchRepo(db).search({ query: 'old' }); // indexed before the upgrade
+    migrate(db);
+    assert.equal(db.pragma('user_version', { simple: true }), migrations.at(-1)?.version);
+    const indexes = db
+      .prepare<[], { name: string; unique: number }>('SELECT name, "unique" FROM pragma_index_list(\'messages\')')
+      .all();
+    const names = indexes.map((i) => i.name);
+    for (const gone of ['messages_identity', 'messages_stanza_id']) assert.ok(!names.includes(gone), gone);
+    for (const name of ['messages_identity_hash', 'messages_stanza_hash', 'messages_conversation'])
+      assert.ok(names.includes(name), name);
+    assert.deepEqual(db.prepare('SELECT sender_key, identity_hash, stanza_hash FROM messages ORDER BY id').all(), [
+      { sender_key: 'o1', identity_hash: identityHash('a@x', 'b@x', 'o1'), stanza_hash: stanzaHash('a@x', 's1') },
+      { sender_key: 'o2', identity_hash: identityHash('a@x', 'b@x', 'o2'), stanza_hash: null },
+      { sender_key: 'h:abc', identity_hash: identityHash('a@x', 'c@x', 'h:abc'), stanza_hash: stanzaHash('a@x', 's3') },
+    ]);
+    const messages = createMessageRepo(db);
+    const again = {
+      account: 'a@x',
+      peer: 'b@x',
+      direction: 'in' as const,
+      senderKey: 'o1',
+      originId: 'o1',
+      body: '旧消息 old budget message',
+      timestamp: 1,
+      receivedAt: 9,
+      state: 'received' as const,
+    };
+    // What was stored before is still stored once, by sender identity and by archive id.
+    assert.equal(messages.insert(again), undefined);
+    assert.equal(messages.insertMany([{ ...again, peer: 'c@x', senderKey: 'other', stanzaId: 's3' }])[0], undefined);
+    assert.equal(messages.insert({ ...again, direction: 'out', state: 'acked', senderKey: 'o2' }), undefined);
+    assert.equal(messages.find('a@x', 'b@x', 'o1')?.body, '旧消息 old budget message');
+    assert.equal(messages.outbound('a@x', 'o2', 'b@x')?.body, 'sent before the upgrade');
+    assert.equal(messages.outbound('a@x', 'o2')?.body, 'sent before the upgrade', 'without a peer');
+    // New ones are stored, and the search finds old and new.
+    assert.ok(
+      messages.insert({ ...again, senderKey: 'o4', originId: 'o4', stanzaId: 's4', body: '新的预算 new budget' }),
+    );
+    const search = createSearchRepo(db);
+    const found = (query: string) => search.search({ query }).map((h) => h.snippet.text);
+    assert.deepEqual(found('budget'), ['新的预算 new budget', '旧消息 old budget message']);
+    assert.deepEqual(found('预算'), ['新的预算 new budget']);
+    assert.deepEqual(found('消息'), ['旧消息 old budget message']);
+    assert.equal(messages.list('a@x', 'b@x').length, 3);
   });
 
   it('is idempotent and refuses an archive from a newer Parley', () => {

@@ -16,6 +16,8 @@ import { migration0010 } from './0010-deferred-search-index.ts';
 import { migration0011 } from './0011-conversation-attention.ts';
 import { migration0013 } from './0013-pending-corrections.ts';
 import { migration0015 } from './0015-message-attachments.ts';
+import { migration0016 } from './0016-transfers.ts';
+import { migration0017 } from './0017-identity-hashes.ts';
 
 export interface Migration {
   version: number;
@@ -37,6 +39,8 @@ export const migrations: readonly Migration[] = [
   migration0011,
   migration0013,
   migration0015,
+  migration0016,
+  migration0017,
 ];
 
 export function migrate(db: Database, list: readonly Migration[] = migrations): number {

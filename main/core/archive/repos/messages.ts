@@ -1,6 +1,7 @@
 /** Messages: stored once per identity, read in pages, newest last; the outbox's states. */
 import { MessageAttachment } from '../../../../preload/contract.ts';
 import type { Message, MessageState } from '../../../../preload/contract.ts';
+import { identityHash, stanzaHash } from '../identity-hash.ts';
 import type { Db } from '../open.ts';
 import { searchIndexer } from '../search-index.ts';
 
@@ -116,12 +117,66 @@ function toOutbound(row: Row): OutboundMessage {
 
 export type MessageRepo = ReturnType<typeof createMessageRepo>;
 
+/**
+ * A catch-up from the server archive stores the pages that follow each other quickly in one
+ * transaction (insertMany, or batch), up to this many messages (ten of Prosody's pages of 50):
+ * each commit writes every index page it changed, and identity indexes change a page per
+ * message, so ten pages in one commit write far fewer pages than ten commits.
+ */
+export const ARCHIVE_BATCH_MAX = 500;
+/** …and for at most this long after the first of them arrived (they are shown once stored). */
+export const ARCHIVE_BATCH_MS = 250;
+
+/** The insert's parameters: every column, NULL for what the message lacks, and its identity hashes. */
+interface InsertParams {
+  id: number | null;
+  account: string;
+  peer: string;
+  direction: 'in' | 'out';
+  senderKey: string;
+  stanzaId: string | null;
+  originId: string | null;
+  messageId: string | null;
+  body: string;
+  timestamp: number;
+  receivedAt: number;
+  state: MessageState;
+  replyTo: string | null;
+  replyToRow: number | null;
+  attachment: string | null;
+  identityHash: number;
+  stanzaHash: number | null;
+}
+
+/** A message of a conversation by the id others refer to it with. */
+interface RefKey {
+  account: string;
+  peer: string;
+  ref: string;
+}
+
+/** Where the identity index has the rows whose sender key is `ref` (migration 0017). */
+const withHash = (key: RefKey): RefKey & { hash: number } => ({
+  ...key,
+  hash: identityHash(key.account, key.peer, key.ref),
+});
+
 export function createMessageRepo(db: Db) {
   // Inserts and body changes queue rows for the search index (migration 0010); it indexes them in batches.
   const indexer = searchIndexer(db);
-  const insert = db.prepare<NewMessage, Row>(`
-    INSERT INTO messages (id, account, peer, direction, sender_key, stanza_id, origin_id, message_id, body, timestamp, received_at, state, reply_to, reply_to_row, attachment)
-    VALUES (@id, @account, @peer, @direction, @senderKey, @stanzaId, @originId, @messageId, @body, @timestamp, @receivedAt, @state, @replyTo, @replyToRow, @attachment)
+  // Stored once per identity (sender key per account, peer and direction; archive id per
+  // account): the hashes (migration 0017) find the candidates, the text decides. One statement,
+  // so nothing can come in between the check and the insert. ON CONFLICT: an `id` reserved
+  // below (older history) that another page took already.
+  const insert = db.prepare<InsertParams, Row>(`
+    INSERT INTO messages (id, account, peer, direction, sender_key, stanza_id, origin_id, message_id, body, timestamp, received_at, state, reply_to, reply_to_row, attachment, identity_hash, stanza_hash)
+    SELECT @id, @account, @peer, @direction, @senderKey, @stanzaId, @originId, @messageId, @body, @timestamp, @receivedAt, @state, @replyTo, @replyToRow, @attachment, @identityHash, @stanzaHash
+    WHERE NOT EXISTS (
+        SELECT 1 FROM messages INDEXED BY messages_identity_hash WHERE identity_hash = @identityHash
+          AND account = @account AND peer = @peer AND direction = @direction AND sender_key = @senderKey)
+      AND (@stanzaHash IS NULL OR NOT EXISTS (
+        SELECT 1 FROM messages INDEXED BY messages_stanza_hash WHERE stanza_hash = @stanzaHash
+          AND account = @account AND stanza_id = @stanzaId))
     ON CONFLICT DO NOTHING
     RETURNING ${COLUMNS}`);
   const advance = db.prepare<{ id: number; state: MessageState; error: string | null }, Row>(
@@ -145,9 +200,9 @@ export function createMessageRepo(db: Db) {
   // Two lookups, not one UNION (SQLite merges a UNION … ORDER BY through sorters), and no
   // ORDER BY id (the planner would walk the conversation by id instead): a few rows at most.
   const byRef = (direction: string) => {
-    const byKey = db.prepare<{ account: string; peer: string; ref: string }, Row>(
-      `SELECT ${COLUMNS} FROM messages WHERE account = @account AND peer = @peer AND direction IN (${direction})
-         AND sender_key = @ref AND message_id = @ref`,
+    const byKey = db.prepare<RefKey & { hash: number }, Row>(
+      `SELECT ${COLUMNS} FROM messages INDEXED BY messages_identity_hash WHERE identity_hash = @hash
+         AND account = @account AND peer = @peer AND direction IN (${direction}) AND sender_key = @ref AND message_id = @ref`,
     );
     const byOther = db.prepare<{ account: string; peer: string; ref: string }, Row>(
       `SELECT ${COLUMNS} FROM messages WHERE account = @account AND peer = @peer AND message_id = @ref
@@ -155,25 +210,25 @@ export function createMessageRepo(db: Db) {
     );
     return {
       /** The oldest match. */
-      get(key: { account: string; peer: string; ref: string }): Row | undefined {
+      get(key: RefKey): Row | undefined {
         let found: Row | undefined;
-        for (const row of byKey.all(key)) if (!found || row.id < found.id) found = row;
+        for (const row of byKey.all(withHash(key))) if (!found || row.id < found.id) found = row;
         for (const row of byOther.all(key)) if (!found || row.id < found.id) found = row;
         return found;
       },
     };
   };
   const byMessageId = byRef("'in', 'out'");
-  const byOriginIdRows = db.prepare<{ account: string; peer: string; ref: string }, Row>(
+  const byOriginIdRows = db.prepare<RefKey & { hash: number }, Row>(
     // Our identity index serves it: the sender key is the origin-id whenever there is one.
     // (At most one row per direction; with ORDER BY id the planner would walk the conversation.)
-    `SELECT ${COLUMNS} FROM messages WHERE account = @account AND peer = @peer AND direction IN ('in', 'out')
-       AND sender_key = @ref AND origin_id = @ref`,
+    `SELECT ${COLUMNS} FROM messages INDEXED BY messages_identity_hash WHERE identity_hash = @hash
+       AND account = @account AND peer = @peer AND direction IN ('in', 'out') AND sender_key = @ref AND origin_id = @ref`,
   );
   const byOriginId = {
-    get(key: { account: string; peer: string; ref: string }): Row | undefined {
+    get(key: RefKey): Row | undefined {
       let found: Row | undefined;
-      for (const row of byOriginIdRows.all(key)) if (!found || row.id < found.id) found = row;
+      for (const row of byOriginIdRows.all(withHash(key))) if (!found || row.id < found.id) found = row;
       return found;
     },
   };
@@ -250,17 +305,27 @@ export function createMessageRepo(db: Db) {
   const all = db.prepare<[string, string], Row & { sender_key: string }>(
     `SELECT ${COLUMNS} FROM messages WHERE account = ? AND peer = ? ORDER BY id`,
   );
-  const insertOne = (message: NewMessage): Row | undefined =>
+  const insertOne = (m: NewMessage): Row | undefined =>
+    // Every parameter, in one object of one shape (no spread of optional fields).
     insert.get({
-      ...message,
-      stanzaId: message.stanzaId ?? null,
-      originId: message.originId ?? null,
-      messageId: message.messageId ?? null,
-      id: message.id ?? null,
-      replyTo: message.replyTo ?? null,
-      replyToRow: message.replyToRow ?? null,
-      attachment: message.attachment ? JSON.stringify(message.attachment) : null,
-    } as unknown as NewMessage);
+      id: m.id ?? null,
+      account: m.account,
+      peer: m.peer,
+      direction: m.direction,
+      senderKey: m.senderKey,
+      stanzaId: m.stanzaId ?? null,
+      originId: m.originId ?? null,
+      messageId: m.messageId ?? null,
+      body: m.body,
+      timestamp: m.timestamp,
+      receivedAt: m.receivedAt,
+      state: m.state,
+      replyTo: m.replyTo ?? null,
+      replyToRow: m.replyToRow ?? null,
+      attachment: m.attachment ? JSON.stringify(m.attachment) : null,
+      identityHash: identityHash(m.account, m.peer, m.senderKey),
+      stanzaHash: m.stanzaId === undefined ? null : stanzaHash(m.account, m.stanzaId),
+    });
   const insertMany = db.transaction((batch: readonly NewMessage[]): (Message | undefined)[] => {
     let stored = 0;
     const out = batch.map((m) => {
