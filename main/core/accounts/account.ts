@@ -27,6 +27,7 @@ import type {
 } from '../../../preload/contract.ts';
 import type { ContactRepo, RosterItem } from '../archive/repos/contacts.ts';
 import type { ConversationRepo } from '../archive/repos/conversations.ts';
+import { ARCHIVE_BATCH_MAX, ARCHIVE_BATCH_MS } from '../archive/repos/messages.ts';
 import type { MessageRepo, OutboundMessage } from '../archive/repos/messages.ts';
 import { applyPendingCorrections, type PendingCorrectionRepo } from '../archive/repos/pending-corrections.ts';
 import type { ArchiveSyncRepo } from '../archive/repos/archive-sync.ts';
@@ -177,10 +178,19 @@ export class Account {
   #lastHeard = 0;
   /** Archive queries in flight on the current stream: queryid -> result handler. */
   readonly #mamQueries = new Map<string, (result: MamResult) => void>();
-  /** Results of the catch-up page in flight, stored together (#storeHeldArchive). */
+  /** Results of the catch-up pages in flight, stored together (#storeHeldArchive). */
   readonly #heldArchive: { result: MamResult; stored: () => void }[] = [];
+  /** When the first of them arrived (performance.now()), and the sync point their pages complete. */
+  #heldSince = 0;
+  #heldSync: string | undefined;
   /** A catch-up is running: live archive ids must not move the sync point past unfetched pages. */
   #catchingUp = 0;
+  /**
+   * A catch-up started and has not finished (a connection dropped during it): until one does,
+   * live archive ids must not move the sync point either (the results in flight went with the
+   * connection; a resumed session drops them as no query's), and a resumption runs it again.
+   */
+  #catchUpOwed = false;
   /** The current XEP-0198 session has caught up and sent its initial presence. */
   #sessionReady = false;
   /** Per conversation: the newest inbound message we sent an XEP-0333 displayed marker for. */
@@ -666,7 +676,7 @@ export class Account {
     // queued on the server in a session that could not be resumed, or sent while we were
     // away — is in the server archive. The catch-up runs in the background (sending goes on);
     // the initial presence follows it. See #catchUp.
-    if (!this.#sessionReady) this.#startCatchUp(stream, generation);
+    if (!this.#sessionReady || this.#catchUpOwed) this.#startCatchUp(stream, generation);
   }
 
   #startCatchUp(stream: Stream, generation: number): void {
@@ -1254,7 +1264,7 @@ export class Account {
     // A live archive id is ours only on a server whose archive answered us this session (it
     // strips forged ones); elsewhere anyone could plant one and shadow a real message.
     const stanzaId = archive?.id ?? (this.#archiveTrusted ? im.stanzaId : undefined);
-    if (stanzaId && via !== 'archive' && this.#catchingUp === 0)
+    if (stanzaId && via !== 'archive' && this.#catchingUp === 0 && !this.#catchUpOwed)
       this.#deps.repos.archiveSync.advance(this.id, stanzaId, now); // no gap before a live archive id
     if (im.direction === 'in' && im.chatState && via === 'live') {
       this.#chatStatePeers.add(im.peer);
@@ -1418,14 +1428,26 @@ export class Account {
     const live = () => this.#connection === connection && this.#status === 'online' && this.#stream === stream;
     const page = async (range: { after?: string | undefined; before?: true }) => {
       if (!live()) throw new Error('the connection changed during the catch-up');
-      const got = await this.#mamPage(stream, range);
+      const got = await this.#mamPage(stream, range, undefined, () => {
+        fetched += 1;
+      });
       this.#archiveTrusted = true;
-      fetched += got.stored;
-      if (got.fin.last && !range.before) archiveSync.save(this.id, got.fin.last, this.#now());
+      // Saved with the results it completes, never before them.
+      if (got.fin.last && !range.before) this.#heldSync = got.fin.last;
+      // Pages that follow each other quickly are stored together (one commit and fewer index
+      // pages written for up to ARCHIVE_BATCH_MAX messages), for ARCHIVE_BATCH_MS at most.
+      const last = range.before !== undefined || got.fin.complete || !got.fin.last || got.count === 0;
+      if (
+        last ||
+        this.#heldArchive.length >= ARCHIVE_BATCH_MAX ||
+        performance.now() - this.#heldSince >= ARCHIVE_BATCH_MS
+      )
+        this.#storeHeldArchive();
       progress(true);
       return got;
     };
     this.#catchingUp += 1;
+    this.#catchUpOwed = true;
     let supported = true;
     try {
       let after = archiveSync.lastId(this.id);
@@ -1464,8 +1486,9 @@ export class Account {
         } else throw err;
       }
       if (generation !== this.#generation || !live()) return;
-      // Our initial presence (or, invisible, the XEP-0186 command; appearing offline, none).
-      const presence = this.#own.announce(stream);
+      // Our initial presence (or, invisible, the XEP-0186 command; appearing offline, none);
+      // a resumed session that sent it already keeps it.
+      const presence = this.#sessionReady ? undefined : this.#own.announce(stream);
       this.#sessionReady = true;
       if (supported) {
         for (;;) {
@@ -1474,9 +1497,11 @@ export class Account {
           if (got.fin.complete || !got.fin.last || got.count === 0) break;
         }
       }
+      this.#catchUpOwed = false;
       await presence;
       if (!this.#active && stream.features.csi && live()) await stream.entity.send(xml('inactive', { xmlns: NS_CSI }));
     } finally {
+      this.#storeHeldArchive(); // what came before a failure is still ours
       this.#catchingUp -= 1;
       progress(false); // always: the end of every catch-up is news (a UI may stop a spinner, tests wait for it)
     }
@@ -1485,15 +1510,18 @@ export class Account {
   /**
    * One page of our archive. Its results are held as they arrive and stored in one
    * transaction when the page ends (one commit and one search-index batch for up to 50
-   * messages, not one each), or earlier when any other stanza comes in between (so that it
-   * cannot overtake them). Nothing is lost by holding them: the sync point moves only after the
-   * page is stored, and the server keeps its archive.
+   * messages, not one each), or, for the catch-up (`held`), when it stores the pages held so
+   * far; earlier when any other stanza comes in between (so that it cannot overtake them).
+   * Nothing is lost by holding them: the sync point moves only with or after the results it
+   * completes, and the server keeps its archive.
    */
   async #mamPage(
     stream: Stream,
     range: { after?: string | undefined; before?: true | string; with?: string },
     /** Collect the results instead of storing them as they arrive (history placed below what is stored). */
     collect?: MamResult[],
+    /** Leave the results held for the caller to store (#storeHeldArchive); called for each one stored new. */
+    held?: () => void,
   ): Promise<{ fin: MamFin; count: number; stored: number }> {
     const queryId = randomUUID();
     let count = 0;
@@ -1501,14 +1529,18 @@ export class Account {
     this.#mamQueries.set(queryId, (result) => {
       count += 1;
       if (collect) collect.push(result);
-      else
+      else {
+        if (this.#heldArchive.length === 0) this.#heldSince = performance.now();
         this.#heldArchive.push({
           result,
           stored: () => {
             stored += 1;
+            held?.();
           },
         });
+      }
     });
+    let ended = false;
     try {
       const fin = await whileConnected(
         stream,
@@ -1517,25 +1549,32 @@ export class Account {
           MAM_TIMEOUT_MS,
         ),
       );
-      this.#storeHeldArchive();
+      ended = true;
+      if (!held) this.#storeHeldArchive();
       const parsed = parseFin(fin.getChild('fin', NS_MAM));
       this.#deps.log.debug(
         'archive',
-        `${this.id}: archive page ${JSON.stringify(range)}: ${String(count)} results, ${String(stored)} new, last ${parsed.last ?? '-'}${parsed.complete ? ', complete' : ''}`,
+        `${this.id}: archive page ${JSON.stringify(range)}: ${String(count)} results, ${held ? `${String(this.#heldArchive.length)} held` : `${String(stored)} new`}, last ${parsed.last ?? '-'}${parsed.complete ? ', complete' : ''}`,
       );
       return { fin: parsed, count, stored };
     } finally {
       this.#mamQueries.delete(queryId);
-      this.#storeHeldArchive(); // what came before a failure is still ours
+      if (!ended) this.#storeHeldArchive(); // what came before a failure is still ours
     }
   }
 
-  /** Stores the held archive results, in arrival order, in one transaction. */
+  /**
+   * Stores the held archive results, in arrival order, in one transaction, and with them the
+   * sync point of the catch-up pages they complete (in the same commit: never ahead of them).
+   */
   #storeHeldArchive(): void {
-    if (this.#heldArchive.length === 0) return;
+    const sync = this.#heldSync;
+    this.#heldSync = undefined;
+    if (this.#heldArchive.length === 0 && sync === undefined) return;
     const held = this.#heldArchive.splice(0);
     this.#deps.repos.messages.batch(() => {
       for (const { result, stored } of held) if (this.#storeArchived(result)) stored();
+      if (sync !== undefined) this.#deps.repos.archiveSync.save(this.id, sync, this.#now());
     });
   }
 
