@@ -4,11 +4,12 @@
  * a plain table, same run.
  *
  * Parley: a fresh archive (openArchive: WAL, its pragmas, every migration), the messages
- * repository's insertMany: the same inserts in one transaction per page, as the catch-up stores
- * a page of the server archive (identity de-duplication with ON CONFLICT DO NOTHING, the identity
- * and lookup indexes, the rows queued for the full-text index, indexed in batches of 2,000), in pages of
- * `--ingest-batch` (50: Prosody's page size) messages; the index of the last rows still queued
- * is part of the time. Reference: a fresh database with the same journal settings and one
+ * repository's insertMany: the same inserts in one transaction per batch, as the catch-up stores
+ * the pages of the server archive it receives (identity de-duplication through the hash indexes
+ * of migration 0017, the lookup indexes, the rows queued for the full-text index, indexed in
+ * batches of MAX_PENDING), in batches of `--ingest-batch` messages (ARCHIVE_BATCH_MAX, 500: the
+ * catch-up holds Prosody's pages of 50 until ten of them or 250 ms); the index of the last rows
+ * still queued is part of the time. Reference: a fresh database with the same journal settings and one
  * plain table with the same columns, no index, the same rows in the same transactions.
  * The rows: `--ingest-messages` (100,000) generated messages (support/message-corpus.ts, ~1%
  * re-delivered duplicates). Rounds (`--ingest-rounds`, 3) alternate who goes first; medians are
@@ -22,7 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openArchive } from '../../../main/core/archive/open.ts';
-import { createMessageRepo, type NewMessage } from '../../../main/core/archive/repos/messages.ts';
+import { ARCHIVE_BATCH_MAX, createMessageRepo, type NewMessage } from '../../../main/core/archive/repos/messages.ts';
 import { searchIndexer } from '../../../main/core/archive/search-index.ts';
 import { withCleanup, type Cleanup } from '../support/cleanup.ts';
 import { createCorpus } from '../support/message-corpus.ts';
@@ -41,7 +42,7 @@ function batches(rows: readonly NewMessage[], size: number): NewMessage[][] {
 
 async function measureWith(ctx: BenchContext, cleanup: Cleanup): Promise<BenchResult> {
   const count = ctx.intOption('ingest-messages', 100_000);
-  const batchSize = ctx.intOption('ingest-batch', 50);
+  const batchSize = ctx.intOption('ingest-batch', ARCHIVE_BATCH_MAX);
   const rounds = ctx.intOption('ingest-rounds', 3);
   const rows = batches(createCorpus(count).slice(0, count), batchSize);
 
@@ -132,7 +133,7 @@ export default defineBenchmark({
   description: 'batched archive ingest (de-duplication + search index) against a bare insert into a plain table',
   options: {
     'ingest-messages': 'messages per run (default 100000)',
-    'ingest-batch': 'messages per transaction: a page of the server archive (default 50)',
+    'ingest-batch': `messages per transaction: what a catch-up stores at once (default ${String(ARCHIVE_BATCH_MAX)})`,
     'ingest-rounds': 'rounds, alternating Parley and the reference (default 3)',
   },
   run: measure,
