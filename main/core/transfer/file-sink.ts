@@ -1,16 +1,17 @@
 /**
  * Saving a received file safely: nothing is created before the user accepts; the bytes go to
  * a temporary file in the target folder (created exclusively), counted and hashed while they
- * stream (more than the announced size fails at once); on completion the size and the
- * sha-256 (when the offer carried one) are checked and the file gets its final, sanitised
- * name without ever replacing an existing file ("name (1).ext"…). Any failure or cancel
- * removes the temporary file.
+ * stream (more than the announced size fails at once; the sha-256 is computed by the hashing
+ * worker, hash-worker.ts, so that it overlaps the socket and the disk); on completion the size
+ * and the sha-256 (when the offer carried one, or sent one later) are checked and the file gets
+ * its final, sanitised name without ever replacing an existing file ("name (1).ext"…). Any
+ * failure or cancel removes the temporary file.
  */
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { link, mkdir, rename, stat, statfs, unlink } from 'node:fs/promises';
+import { link, mkdir, open, rename, stat, statfs, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { HashCounter, STREAM_BUFFER_BYTES, TransferDataError } from './hash.ts';
+import { TransferDataError } from './hash.ts';
+import { StreamHasher } from './hash-worker.ts';
 import { numberedName, sanitizeFileName } from './safe-name.ts';
 
 const MAX_NUMBERED = 9999;
@@ -46,30 +47,40 @@ export class IncomingFile {
   readonly name: string;
   readonly size: number;
   readonly tempPath: string;
-  readonly counter: HashCounter;
-  readonly #file: WriteStream;
+  readonly #handle: FileHandle;
+  /**
+   * Hashes (in the worker, hash-worker.ts) and gathers what is handed over into 1 MiB blocks,
+   * each written to the file at its place: one write per MiB, however small the chunks (a proxy
+   * relays in 4 KiB ones), and nothing else on this thread but a copy.
+   */
+  readonly #hasher: StreamHasher;
   #expectedSha256: string | undefined;
-  #closed: Promise<void>;
-  /** The file's first write error: every later push() and finish() throw it. */
-  #error: Error | undefined;
+  /** The offer announced a checksum to come (XEP-0300 hash-used): how long finish() waits for it. */
+  #awaitSha256Ms: number | undefined;
+  /** finish() waiting for that checksum. */
+  #checksumWaiter: ((sha256: string | Error) => void) | undefined;
+  #closed: Promise<void> | undefined;
   #done = false;
   #received = 0;
 
-  private constructor(dir: string, name: string, size: number, sha256: string | undefined) {
+  private constructor(
+    dir: string,
+    name: string,
+    size: number,
+    sha256: string | undefined,
+    tempPath: string,
+    handle: FileHandle,
+  ) {
     this.dir = dir;
     this.name = sanitizeFileName(name);
     this.size = size;
     this.#expectedSha256 = sha256;
-    this.tempPath = path.join(dir, `.parley-${randomBytes(8).toString('hex')}.part`);
-    this.counter = new HashCounter(size);
-    this.#file = createWriteStream(this.tempPath, { flags: 'wx', mode: 0o600, highWaterMark: STREAM_BUFFER_BYTES });
-    this.#closed = new Promise((resolve) => {
-      this.#file.once('close', resolve);
-    });
-    // Hashed as handed over, written straight to the file (no stream in between: a proxy
-    // relays in 4 KiB chunks, and each hop costs per chunk). Errors surface through push()/finish().
-    this.#file.on('error', (err) => {
-      this.#error ??= err;
+    this.tempPath = tempPath;
+    this.#handle = handle;
+    this.#hasher = new StreamHasher((block, position, done) => {
+      handle.write(block, 0, block.length, position).then(() => {
+        done();
+      }, done);
     });
   }
 
@@ -77,19 +88,24 @@ export class IncomingFile {
   static async create(dir: string, name: string, size: number, sha256: string | undefined, maxBytes: number) {
     await mkdir(dir, { recursive: true });
     await checkSize(dir, size, maxBytes);
-    const f = new IncomingFile(dir, name, size, sha256);
-    await new Promise<void>((resolve, reject) => {
-      f.#file.once('open', () => {
-        resolve();
-      });
-      f.#file.once('error', reject);
-    });
-    return f;
+    const tempPath = path.join(dir, `.parley-${randomBytes(8).toString('hex')}.part`);
+    const handle = await open(tempPath, 'wx', 0o600);
+    return new IncomingFile(dir, name, size, sha256, tempPath, handle);
   }
 
   /** A sha-256 (base64) announced after the offer (Jingle session-info, XEP-0234 §8.1), checked by finish(). */
   expectSha256(sha256: string): void {
     this.#expectedSha256 ??= sha256;
+    this.#checksumWaiter?.(this.#expectedSha256);
+  }
+
+  /**
+   * The offer announced that a sha-256 follows (XEP-0300 `<hash-used/>`, XEP-0234 §8.1): once
+   * the bytes are in, finish() waits up to `ms` for expectSha256() before it checks the file, and
+   * fails (hash-mismatch: the file cannot be verified) if none comes.
+   */
+  awaitSha256(ms: number): void {
+    this.#awaitSha256Ms = ms;
   }
 
   /** Bytes received so far (counted as they are handed over, before the disk has them). */
@@ -98,30 +114,21 @@ export class IncomingFile {
   }
 
   /**
-   * Hands over a chunk; false: wait for 'drain' (`drained()`) before the next one. Throws
-   * TransferDataError when the chunk goes beyond the announced size.
+   * Hands over a chunk (copied at once: the caller may reuse it); false: wait for `drained()`
+   * before the next one. Throws TransferDataError when the chunk goes beyond the announced
+   * size, and the first write or hashing error.
    */
   push(chunk: Buffer): boolean {
     if (this.#received + chunk.length > this.size)
       throw new TransferDataError('beyond-size', 'The sender sent more data than the announced size.');
-    if (this.#error) throw this.#error;
+    this.#hasher.update(chunk);
     this.#received += chunk.length;
-    this.counter.update(chunk);
-    return this.#file.write(chunk);
+    return !this.#hasher.full;
   }
 
-  /** Resolves once the file takes more (or has failed: the next push() throws). */
+  /** Resolves once the file and the hashing take more (or have failed: the next push() throws). */
   drained(): Promise<void> {
-    if (this.#error || this.#file.destroyed) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        this.#file.off('drain', done);
-        this.#file.off('close', done);
-        resolve();
-      };
-      this.#file.once('drain', done);
-      this.#file.once('close', done);
-    });
+    return this.#hasher.caughtUp();
   }
 
   /** Writes a block (IBB); resolves once the file can take more (backpressure). */
@@ -136,14 +143,14 @@ export class IncomingFile {
   async finish(): Promise<string> {
     if (this.#received !== this.size)
       throw new TransferDataError('short', 'The transfer ended before the whole file arrived.');
-    if (this.#error) throw this.#error;
-    await new Promise<void>((resolve, reject) => {
-      this.#file.once('error', reject);
-      this.#file.once('finish', resolve);
-      this.#file.end();
+    const stopped = () => new TransferDataError('short', 'The transfer was stopped.');
+    const digest = await this.#hasher.digest().catch((err: unknown) => {
+      throw this.#done ? stopped() : err;
     });
-    await this.#closed;
-    const digest = this.counter.digest();
+    if (this.#done) throw stopped();
+    await this.#close();
+    if (this.#expectedSha256 === undefined && this.#awaitSha256Ms !== undefined)
+      await this.#checksum(this.#awaitSha256Ms);
     if (this.#expectedSha256 && digest !== this.#expectedSha256)
       throw new TransferDataError('hash-mismatch', 'The received file does not match the sender’s checksum.');
     const final = await placeWithoutOverwrite(this.tempPath, this.dir, this.name);
@@ -151,12 +158,34 @@ export class IncomingFile {
     return final;
   }
 
+  #close(): Promise<void> {
+    this.#closed ??= this.#handle.close();
+    return this.#closed;
+  }
+
+  /** Waits for the announced checksum (expectSha256), at most `ms`. */
+  async #checksum(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const got = await new Promise<string | Error>((resolve) => {
+      this.#checksumWaiter = resolve;
+      timer = setTimeout(() => {
+        resolve(
+          new TransferDataError('hash-mismatch', 'The sender never sent the file’s checksum: it cannot be verified.'),
+        );
+      }, ms);
+    });
+    clearTimeout(timer);
+    this.#checksumWaiter = undefined;
+    if (got instanceof Error) throw got;
+  }
+
   /** Stops writing and removes the temporary file (idempotent; no-op after a successful finish). */
   async abort(): Promise<void> {
     if (this.#done) return;
     this.#done = true;
-    this.#file.destroy();
-    await this.#closed;
+    this.#checksumWaiter?.(new TransferDataError('short', 'The transfer was stopped.'));
+    await this.#hasher.dispose(); // writes in progress end first
+    await this.#close().catch(() => undefined);
     await unlink(this.tempPath).catch(() => undefined);
   }
 }

@@ -1,6 +1,7 @@
 /**
- * XEP-0300 hash elements (`<hash xmlns='urn:xmpp:hashes:2' algo='sha-256'>base64</hash>`), and
- * a sha-256 computed while bytes stream through.
+ * XEP-0300 hash elements (`<hash xmlns='urn:xmpp:hashes:2' algo='sha-256'>base64</hash>`, and
+ * `<hash-used algo='sha-256'/>`: a hash announced now and sent later), and a counter (with a
+ * sha-256, when asked) for the bytes streaming through.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
@@ -16,12 +17,27 @@ export interface FileHash {
 }
 
 const MAX_HASHES = 8;
-/** How much a transfer's streams (hashing, the file being written) buffer before backpressure. */
+/** How much a HashCounter used as a pass-through buffers before backpressure. */
 export const STREAM_BUFFER_BYTES = 1024 * 1024;
 const BASE64 = /^[A-Za-z0-9+/]{1,128}={0,2}$/u;
 
 export function buildHash(hash: FileHash): Element {
   return xml('hash', { xmlns: NS_HASHES, algo: hash.algo }, hash.value);
+}
+
+/** XEP-0300 §4: `<hash-used/>`, the algorithm of a hash that follows later (XEP-0234 §8.1). */
+export function buildHashUsed(algo: string): Element {
+  return xml('hash-used', { xmlns: NS_HASHES, algo });
+}
+
+/** The algorithms of `parent`'s well-formed `<hash-used/>` children (at most a few). */
+export function parseHashesUsed(parent: Element): string[] {
+  const out: string[] = [];
+  for (const el of parent.getChildren('hash-used', NS_HASHES).slice(0, MAX_HASHES)) {
+    const algo: unknown = el.attrs['algo'];
+    if (typeof algo === 'string' && /^[a-z0-9-]{1,32}$/u.test(algo) && !out.includes(algo)) out.push(algo);
+  }
+  return out;
 }
 
 /** The well-formed hash children of `parent` (at most a few; odd ones dropped). */
@@ -44,19 +60,21 @@ export function sha256Of(hashes: readonly FileHash[]): string | undefined {
 }
 
 /**
- * A pass-through that hashes (sha-256) and counts the bytes going through it, and fails once
- * more than `limit` bytes arrive (data beyond the announced size).
+ * A pass-through that counts the bytes going through it (and hashes them, sha-256, unless
+ * `hash` is false: the hashing worker does it then), and fails once more than `limit` bytes
+ * arrive (data beyond the announced size).
  */
 export class HashCounter extends Transform {
-  readonly #hash: Hash = createHash('sha256');
+  readonly #hash: Hash | undefined;
   readonly #limit: number;
   bytes = 0;
 
-  constructor(limit = Number.MAX_SAFE_INTEGER) {
+  constructor(limit = Number.MAX_SAFE_INTEGER, hash = true) {
     // A socket hands over up to 64 KiB at a time: a buffer of a few of them on each side keeps
     // the source from pausing at every chunk (a bounded amount: memory stays flat).
     super({ highWaterMark: STREAM_BUFFER_BYTES });
     this.#limit = limit;
+    this.#hash = hash ? createHash('sha256') : undefined;
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -65,19 +83,19 @@ export class HashCounter extends Transform {
       callback(new TransferDataError('beyond-size', 'The sender sent more data than the announced size.'));
       return;
     }
-    this.#hash.update(chunk);
+    this.#hash?.update(chunk);
     callback(null, chunk);
   }
 
   /** Counts and hashes a chunk without passing it on (when the bytes go elsewhere). */
   update(chunk: Buffer): void {
     this.bytes += chunk.length;
-    this.#hash.update(chunk);
+    this.#hash?.update(chunk);
   }
 
-  /** The base64 sha-256 of everything that went through (call once, at the end). */
-  digest(): string {
-    return this.#hash.digest('base64');
+  /** The base64 sha-256 of everything that went through (call once, at the end; undefined when not hashing). */
+  digest(): string | undefined {
+    return this.#hash?.digest('base64');
   }
 }
 

@@ -380,9 +380,10 @@ describe('transfer/transfer-service: choosing the method for transfer.sendFile',
     assert.ok(offer.ok && offer.jingle.action === 'session-initiate', String(sent[0]));
     assert.equal(offer.jingle.content?.file?.name, 'a.txt');
     assert.equal(offer.jingle.content.file.size, 5);
-    assert.deepEqual(offer.jingle.content.file.hashes, [
-      { algo: 'sha-256', value: createHash('sha256').update('hello').digest('base64') },
-    ]);
+    // No pass over the file before the offer: the sha-256 is announced (XEP-0300 hash-used) and
+    // follows in session-info once computed (XEP-0234 §8.1).
+    assert.deepEqual(offer.jingle.content.file.hashes, []);
+    assert.deepEqual(offer.jingle.content.file.hashesUsed, ['sha-256']);
     // No streamhost enabled here: the offer's transport is IBB from the start.
     assert.equal(offer.jingle.content.transport?.kind, 'ibb');
   });
