@@ -339,6 +339,8 @@ export class Account {
   }
 
   #setStatus(status: AccountState['status'], error?: AccountState['error']): void {
+    // Issue 6 (jingle): no transfer waits forever on a stream that is gone.
+    if (this.#status === 'online' && status !== 'online') void this.#transfers.offline();
     this.#status = status;
     this.#error = error;
     this.#deps.emit('account.state', this.state);

@@ -5,10 +5,12 @@
  * client and streamhost, its IBB sender and receiver, its safe file sink): a Jingle transfer
  * is an ordinary transfer entry whose stream id is the transport's sid, plus this session state.
  *
- * Roles: as initiator (sender) we offer our direct streamhost candidates and the server's proxy
- * and try none of the responder's (we answer candidate-error); as responder (receiver) we offer
- * no candidates and try the initiator's by priority. The responder ends a completed transfer
- * with session-terminate <success/> once the file's size and sha-256 checked out.
+ * Roles: each side offers its direct streamhost candidates and the server's proxy (the
+ * initiator in session-initiate, the responder in session-accept), tries the other's by
+ * priority, reports candidate-used or candidate-error, and both pick the same nominated
+ * candidate (XEP-0260 §2.4, `nominate`): the party that offered a proxy activates it and says
+ * `activated`. The responder ends a completed transfer with session-terminate <success/> once
+ * the file's size and sha-256 checked out.
  */
 import { randomBytes } from 'node:crypto';
 import type net from 'node:net';
@@ -26,6 +28,7 @@ import {
   NS_JINGLE,
   buildJingle,
   buildUnknownSession,
+  nominate,
   parseJingle,
   type Candidate,
   type Jingle,
@@ -38,6 +41,8 @@ import { DirectStreamhost, connectStreamhost } from './socks5.ts';
 import type { TransferEntry, TransferReason } from './transfer-service.ts';
 
 const IQ_TIMEOUT_MS = 30_000;
+/** How long a receiver waits, once the bytes are in, for a checksum the offer announced (hash-used). */
+const CHECKSUM_WAIT_MS = 30_000;
 const CONTENT_NAME = 'a-file-offer';
 /** Offers waiting for the user at once (as for XEP-0096): more are refused. */
 const MAX_PENDING_OFFERS = 50;
@@ -53,19 +58,33 @@ export interface JingleState {
   creator: 'initiator' | 'responder';
   contentName: string;
   transport: Transport;
-  /** Initiator: the candidates we offered (direct ones and the proxy). */
+  /** The candidates we offered (direct ones and the proxy). */
   ours: Candidate[];
   proxy?: Streamhost | undefined;
-  /** Initiator: what the responder reported (a cid of ours, or 'error'). */
+  /** The other side's candidates (the initiator's from its offer, the responder's from its accept). */
+  peerCandidates?: Candidate[] | undefined;
+  /** What we reported: the cid of the other side's candidate we connected to, or 'error'. */
+  report?: string | undefined;
+  /** What the other side reported (a cid of ours, or 'error'). */
   theirs?: string | undefined;
+  /** The connection to the other side's candidate we reported, held until the nomination. */
+  held?: net.Socket | undefined;
+  /** Both reports are in and the nominated candidate is being set up. */
+  decided?: boolean | undefined;
+  /** Waiting for the other side's `activated` (it offered the nominated proxy). */
+  onActivated?: (() => void) | undefined;
+  /** The other side said `activated` (for its proxy). */
+  activated?: boolean | undefined;
+  /** The connection attempt to one of the other side's candidates under way (its priority). */
+  attempt?: { priority: number; abort: AbortController } | undefined;
   /** Initiator: the file being sent. */
   filePath?: string | undefined;
+  /** Initiator: the file's sha-256 (base64), computed while the session runs; sent in session-info. */
+  checksum?: Promise<string> | undefined;
   /** The peer ended the session (no session-terminate goes back). */
   terminated: boolean;
   /** A transport-replace to IBB was sent or accepted. */
   replaced: boolean;
-  /** Responder: the candidate we connected to, waiting for `activated` when it is a proxy. */
-  usedCid?: string | undefined;
 }
 
 /** The transfer service's paths a Jingle session uses (lent by TransferService). */
@@ -82,6 +101,7 @@ export interface JingleHost {
     maxFileBytes: number;
     streamhostTimeoutMs: number;
     offerTimeoutMs: number;
+    streamTimeoutMs: number;
   };
   add(
     t: Omit<Transfer, 'id' | 'accountId' | 'bytes' | 'speed' | 'startedAt' | 'updatedAt'>,
@@ -156,7 +176,7 @@ export class JingleTransfers {
     else if (e.t.reason === 'size-limit') reason = 'failed-application';
     else if (e.t.reason === 'no-streamhost') reason = 'failed-transport';
     else if (e.t.reason === 'timed-out') reason = 'timeout';
-    else if (e.t.reason === 'cancelled') reason = 'cancel';
+    else if (e.t.reason === 'cancelled' || e.t.reason === 'offline' || e.t.reason === 'interrupted') reason = 'cancel';
     else reason = 'general-error';
     if (!reason) return;
     this.#send(e, { action: 'session-terminate', reason }).catch((err: unknown) => {
@@ -167,10 +187,22 @@ export class JingleTransfers {
   // ── initiator (sending) ─────────────────────────────────────────────────────
 
   /** Offers a file to `peer` (a full JID) by Jingle; the transfer entry is returned at once. */
-  start(stream: XmppStream, peer: string, filePath: string, name: string, size: number): TransferEntry {
+  start(
+    stream: XmppStream,
+    peer: string,
+    filePath: string,
+    name: string,
+    size: number,
+    /** The file's media type (transfer history issue 6: sent as <media-type/>). */
+    mimeType?: string,
+  ): TransferEntry {
     const own = stream.entity.jid?.toString() ?? this.#host.id;
     const tsid = randomBytes(12).toString('hex');
-    const e = this.#host.add({ peer, direction: 'out', name, size, state: 'waiting', path: filePath }, tsid, own);
+    const e = this.#host.add(
+      { peer, direction: 'out', name, size, state: 'waiting', path: filePath, ...(mimeType ? { mimeType } : {}) },
+      tsid,
+      own,
+    );
     e.jingle = {
       sid: randomBytes(12).toString('hex'),
       role: 'initiator',
@@ -195,9 +227,16 @@ export class JingleTransfers {
     const s = e.jingle;
     if (!s) return;
     const opt = this.#host.options();
-    const sha256 = await this.#host.hashFile(filePath, e.abort.signal);
-    if (e.done) return;
-    e.t.sha256 = sha256;
+    // No pass over the file before the offer: its sha-256 is computed (by the hashing worker)
+    // while the offer is answered and the bytes stream, announced with <hash-used/> and sent in
+    // a session-info <checksum/> once known (XEP-0234 §8.1, XEP-0300 §4).
+    s.checksum = this.#host.hashFile(filePath, e.abort.signal).then((sha256) => {
+      e.t.sha256 = sha256;
+      return sha256;
+    });
+    s.checksum.catch((err: unknown) => {
+      if (!e.done) void this.#host.fail(e, 'error', `The file could not be read (${String(err)}).`);
+    });
     const dst = dstAddr(e.sid, s.initiator, s.responder);
     if (opt.socks5Direct) {
       try {
@@ -241,7 +280,8 @@ export class JingleTransfers {
               name: e.t.name,
               size: e.t.size,
               ...(e.t.mimeType ? { mediaType: e.t.mimeType } : {}),
-              hashes: [{ algo: 'sha-256', value: sha256 }],
+              hashes: [],
+              hashesUsed: ['sha-256'],
             },
             transport: s.transport,
           },
@@ -265,15 +305,35 @@ export class JingleTransfers {
     }
   }
 
-  /** Initiator: both sides have reported on the candidates; use one, or replace the transport. */
-  async #decide(stream: XmppStream, e: TransferEntry): Promise<void> {
+  /** Both sides have reported on the candidates (XEP-0260 §2.4): set up the nominated one. */
+  #maybeDecide(e: TransferEntry): void {
     const s = e.jingle;
-    if (!s?.filePath || s.theirs === undefined || e.done) return;
-    const filePath = s.filePath;
-    const chosen = s.ours.find((c) => c.cid === s.theirs);
-    if (!chosen) {
+    if (s?.report === undefined || s.theirs === undefined || s.decided || e.done) return;
+    s.decided = true;
+    clearTimeout(e.timer);
+    this.#decide(e).catch((err: unknown) => {
+      const [reason, message] = this.#host.reasonOf(err);
+      void this.#host.fail(e, reason, message);
+    });
+  }
+
+  async #decide(e: TransferEntry): Promise<void> {
+    const s = e.jingle;
+    if (!s || e.done) return;
+    const usedByUs = s.peerCandidates?.find((c) => c.cid === s.report);
+    const usedByThem = s.ours.find((c) => c.cid === s.theirs);
+    const nominated = s.role === 'initiator' ? nominate(usedByUs, usedByThem) : nominate(usedByThem, usedByUs);
+    if (!nominated) {
+      this.#dropHeld(e);
       e.direct?.close(true);
       e.direct = undefined;
+      if (s.role === 'responder') {
+        // The initiator replaces the transport (IBB) or gives up.
+        e.s5bFailed = true;
+        this.#host.set(e, { state: 'waiting' });
+        this.#host.waitForStream(e);
+        return;
+      }
       if (!this.#host.options().ibb) {
         await this.#host.fail(e, 'no-streamhost', 'The recipient could not reach any streamhost.');
         return;
@@ -284,42 +344,98 @@ export class JingleTransfers {
       await this.#send(e, { action: 'transport-replace', content: this.#content(s, { transport: s.transport }) });
       return; // transport-accept starts the IBB stream
     }
-    let socket: net.Socket;
+    const chosen = nominated.candidate;
+    const socket = nominated.offeredBy === s.role ? await this.#useOurs(e, chosen) : await this.#useTheirs(e, chosen);
+    if (!socket) return;
+    this.#host.set(e, { method: chosen.type === 'proxy' ? 'socks5-proxy' : 'socks5-direct' });
+    if (ended(e)) {
+      socket.destroy();
+      return;
+    }
+    if (s.role === 'responder') {
+      this.#host.receiveSocket(e, socket);
+      return;
+    }
+    if (s.filePath) await this.#host.sendSocket(e, s.filePath, socket);
+  }
+
+  /** Closes the connection to the other side's candidate we held (another one was nominated). */
+  #dropHeld(e: TransferEntry): void {
+    const s = e.jingle;
+    if (!s?.held) return;
+    if (e.socket === s.held) delete e.socket;
+    s.held.destroy();
+    s.held = undefined;
+  }
+
+  /** The nominated candidate is one we offered: the other side's connection to it, activated when a proxy. */
+  async #useOurs(e: TransferEntry, chosen: Candidate): Promise<net.Socket | undefined> {
+    const s = e.jingle;
+    if (!s) return undefined;
+    this.#dropHeld(e);
     if (chosen.type === 'direct' && e.direct) {
       await e.direct.socket;
       const got = e.direct.choose(s.ours.filter((c) => c.type === 'direct').map((c) => c.host));
       e.direct.close(false);
       e.direct = undefined;
       if (!got) {
-        await this.#host.fail(e, 'cancelled', 'The recipient cancelled the transfer.');
-        return;
+        const other = s.role === 'initiator' ? 'recipient' : 'sender';
+        await this.#host.fail(e, 'cancelled', `The ${other} cancelled the transfer.`);
+        return undefined;
       }
-      socket = got;
-      this.#host.set(e, { method: 'socks5-direct' });
-    } else {
-      e.direct?.close(true);
-      e.direct = undefined;
-      const opt = this.#host.options();
-      socket = await connectStreamhost(
-        chosen.host,
-        chosen.port,
-        dstAddr(e.sid, s.initiator, s.responder),
-        opt.streamhostTimeoutMs,
-        e.abort.signal,
-      );
-      e.socket = socket;
-      await stream.iq.set(buildActivate(e.sid, e.t.peer), chosen.jid, IQ_TIMEOUT_MS);
-      await this.#send(e, {
-        action: 'transport-info',
-        content: this.#content(s, { info: { kind: 'activated', sid: e.sid, cid: chosen.cid } }),
+      e.socket = got;
+      return got;
+    }
+    e.direct?.close(true);
+    e.direct = undefined;
+    const stream = this.#host.stream();
+    if (!stream) throw new CoreError('not-connected', 'The account went offline.');
+    const opt = this.#host.options();
+    // Our proxy: we connect to it too (with the hash of our offer), then activate it.
+    const dst =
+      s.role === 'initiator' ? dstAddr(e.sid, s.initiator, s.responder) : dstAddr(e.sid, s.responder, s.initiator);
+    const socket = await connectStreamhost(chosen.host, chosen.port, dst, opt.streamhostTimeoutMs, e.abort.signal);
+    e.socket = socket;
+    socket.on('error', () => undefined);
+    await stream.iq.set(buildActivate(e.sid, e.t.peer), chosen.jid, IQ_TIMEOUT_MS);
+    await this.#send(e, {
+      action: 'transport-info',
+      content: this.#content(s, { info: { kind: 'activated', sid: e.sid, cid: chosen.cid } }),
+    });
+    return socket;
+  }
+
+  /** The nominated candidate is the other side's, which we hold; a proxy sends only once they activated it. */
+  async #useTheirs(e: TransferEntry, chosen: Candidate): Promise<net.Socket | undefined> {
+    const s = e.jingle;
+    const socket = s?.held;
+    if (!s || !socket) return undefined;
+    s.held = undefined;
+    e.direct?.close(true);
+    e.direct = undefined;
+    if (socket.destroyed) {
+      const other = s.role === 'initiator' ? 'recipient' : 'sender';
+      await this.#host.fail(e, 'cancelled', `The ${other} closed the connection.`);
+      return undefined;
+    }
+    if (chosen.type === 'proxy' && s.role === 'initiator' && !s.activated) {
+      // Bytes written before the proxy is activated would be lost: wait for `activated`.
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          e.abort.signal.removeEventListener('abort', done);
+          clearTimeout(e.timer);
+          s.onActivated = undefined;
+          resolve();
+        };
+        s.onActivated = done;
+        e.abort.signal.addEventListener('abort', done);
+        e.timer = setTimeout(() => {
+          void this.#host.fail(e, 'no-streamhost', 'The recipient did not activate its proxy.');
+        }, this.#host.options().streamTimeoutMs);
+        e.timer.unref();
       });
-      this.#host.set(e, { method: 'socks5-proxy' });
     }
-    if (ended(e)) {
-      socket.destroy();
-      return;
-    }
-    await this.#host.sendSocket(e, filePath, socket);
+    return socket;
   }
 
   // ── responder (receiving) ──────────────────────────────────────────────────
@@ -392,6 +508,8 @@ export class JingleTransfers {
     const opt = this.#host.options();
     try {
       e.file = await IncomingFile.create(opt.downloadsDir(), file.name, file.size, e.t.sha256, opt.maxFileBytes);
+      // The offer announced a checksum to come (hash-used): the file is checked against it.
+      if (e.t.sha256 === undefined && file.hashesUsed?.includes('sha-256')) e.file.awaitSha256(CHECKSUM_WAIT_MS);
     } catch (err) {
       const [reason, message] = this.#host.reasonOf(err);
       await this.#host.fail(e, reason, message);
@@ -401,10 +519,17 @@ export class JingleTransfers {
       await e.file.abort();
       return;
     }
-    const answer: Transport =
-      s.transport.kind === 'ibb' ? s.transport : { kind: 's5b', sid: s.transport.sid, candidates: [] };
     this.#host.set(e, { state: 'waiting' });
     this.#host.waitForStream(e);
+    let answer: Transport = s.transport;
+    if (s.transport.kind === 's5b') {
+      // XEP-0260: our own candidates too, for when only this side can be reached.
+      s.peerCandidates = s.transport.candidates;
+      const dst = dstAddr(s.transport.sid, s.responder, s.initiator);
+      s.ours = await this.#ownCandidates(e, dst, s.responder);
+      if (ended(e)) return;
+      answer = { kind: 's5b', sid: s.transport.sid, dstaddr: dst, candidates: s.ours };
+    }
     try {
       await this.#send(e, {
         action: 'session-accept',
@@ -420,45 +545,101 @@ export class JingleTransfers {
     if (s.transport.kind === 's5b' && !ended(e)) void this.#tryCandidates(e, s.transport.candidates);
   }
 
+  /**
+   * The responder's candidates (session-accept): a direct streamhost for `dst` on our addresses
+   * and the server's proxy, as the options allow (none when neither is possible).
+   */
+  async #ownCandidates(e: TransferEntry, dst: string, jid: string): Promise<Candidate[]> {
+    const opt = this.#host.options();
+    const ours: Candidate[] = [];
+    const hosts = opt.socks5Direct ? opt.directHosts() : [];
+    if (hosts.length > 0) {
+      try {
+        e.direct = await DirectStreamhost.listen(dst);
+        const port = e.direct.port;
+        hosts.forEach((host, i, all) => {
+          ours.push({ cid: cid(), host, port, jid, priority: PRIORITY.direct + (all.length - i), type: 'direct' });
+        });
+      } catch (err) {
+        this.#host.log('cannot open a direct streamhost', err);
+      }
+    }
+    const stream = this.#host.stream();
+    if (opt.socks5Proxy && stream) {
+      const proxy = await this.#host.findProxy(stream);
+      if (proxy) ours.push({ cid: cid(), ...proxy, priority: PRIORITY.proxy, type: 'proxy' });
+    }
+    if (e.done) {
+      e.direct?.close(true);
+      e.direct = undefined;
+    }
+    return ours;
+  }
+
+  /**
+   * Tries the other side's candidates by priority (XEP-0260 §2.3), each for the short
+   * streamhost timeout, and reports the first that connected (candidate-used) or that none did
+   * (candidate-error). The connection is held until both reports are in.
+   */
   async #tryCandidates(e: TransferEntry, candidates: Candidate[]): Promise<void> {
     const s = e.jingle;
     if (!s) return;
     const opt = this.#host.options();
     this.#host.set(e, { state: 'connecting' });
-    const dst = dstAddr(e.sid, s.initiator, s.responder);
+    // The hash of the offering side's candidates: SHA1(SID + offerer + other).
+    const dst =
+      s.role === 'responder' ? dstAddr(e.sid, s.initiator, s.responder) : dstAddr(e.sid, s.responder, s.initiator);
     for (const c of candidates) {
       if (e.done) return;
+      // The other side already used one of ours that this one cannot beat: stop trying.
+      if (this.#outranked(s, c.priority)) break;
+      const attempt = new AbortController();
+      s.attempt = { priority: c.priority, abort: attempt };
       try {
-        const socket = await connectStreamhost(c.host, c.port, dst, opt.streamhostTimeoutMs, e.abort.signal);
+        const signal = AbortSignal.any([e.abort.signal, attempt.signal]);
+        const socket = await connectStreamhost(c.host, c.port, dst, opt.streamhostTimeoutMs, signal);
         if (ended(e)) {
           socket.destroy();
           return;
         }
-        clearTimeout(e.timer);
+        socket.on('error', () => undefined);
         e.socket = socket;
-        s.usedCid = c.cid;
-        this.#host.set(e, { method: c.type === 'proxy' ? 'socks5-proxy' : 'socks5-direct' });
-        // Bytes flow only once the initiator uses this candidate (and activates a proxy).
-        this.#host.receiveSocket(e, socket);
-        await this.#send(e, {
+        s.held = socket;
+        s.report = c.cid;
+        this.#send(e, {
           action: 'transport-info',
           content: this.#content(s, { info: { kind: 'candidate-used', sid: e.sid, cid: c.cid } }),
+        }).catch((err: unknown) => {
+          this.#host.log('candidate-used went unanswered', err);
         });
+        this.#maybeDecide(e);
         return;
       } catch (err) {
         this.#host.log(`candidate ${c.jid} (${c.host}:${String(c.port)}) failed`, err);
+      } finally {
+        s.attempt = undefined;
       }
     }
     if (e.done) return;
-    e.s5bFailed = true;
-    this.#host.set(e, { state: 'waiting' });
-    this.#host.waitForStream(e);
-    await this.#send(e, {
+    s.report = 'error';
+    this.#send(e, {
       action: 'transport-info',
       content: this.#content(s, { info: { kind: 'candidate-error', sid: e.sid } }),
     }).catch((err: unknown) => {
       this.#host.log('candidate-error went unanswered', err);
     });
+    this.#maybeDecide(e);
+  }
+
+  /**
+   * Could a candidate of the other side's with this priority still be nominated (XEP-0260
+   * §2.4), now that the other side used one of ours? Not below it, nor equal to it when the
+   * tie goes to the initiator's choice and we are the responder.
+   */
+  #outranked(s: JingleState, priority: number): boolean {
+    const used = s.ours.find((c) => c.cid === s.theirs);
+    if (!used) return false;
+    return s.role === 'initiator' ? used.priority > priority : used.priority >= priority;
   }
 
   // ── inbound Jingle IQs ─────────────────────────────────────────────────────
@@ -494,34 +675,49 @@ export class JingleTransfers {
         if (s.role !== 'initiator' || e.t.state !== 'waiting') return stanzaError('cancel', 'unexpected-request');
         clearTimeout(e.timer);
         this.#host.set(e, { state: 'connecting' });
+        const accepted = j.content?.transport;
+        if (s.transport.kind === 's5b') {
+          // XEP-0260: we try the responder's candidates too (none when it offered none).
+          s.peerCandidates = accepted?.kind === 's5b' && accepted.sid === e.sid ? accepted.candidates : [];
+          // Both reports must come within the stream timeout.
+          e.timer = setTimeout(() => {
+            void this.#host.fail(e, 'timed-out', 'The recipient did not connect in time.');
+          }, this.#host.options().streamTimeoutMs);
+          e.timer.unref();
+        }
         queueMicrotask(() => {
+          void this.#sendChecksum(e);
           if (s.transport.kind === 'ibb') void this.#sendIbb(stream, e);
-          else
-            // We try none of the responder's candidates: we say so, and wait for its report.
-            void this.#send(e, {
-              action: 'transport-info',
-              content: this.#content(s, { info: { kind: 'candidate-error', sid: e.sid } }),
-            }).catch(() => undefined);
+          else void this.#tryCandidates(e, s.peerCandidates ?? []);
         });
         return true;
       }
       case 'transport-info': {
         const info = j.content?.info;
         if (info?.sid !== e.sid) return stanzaError('modify', 'bad-request');
-        if (s.role === 'initiator' && (info.kind === 'candidate-used' || info.kind === 'candidate-error')) {
-          if (s.theirs !== undefined) return stanzaError('cancel', 'unexpected-request');
+        if (info.kind === 'candidate-used' || info.kind === 'candidate-error') {
+          if (s.theirs !== undefined || s.transport.kind !== 's5b' || (s.role === 'responder' && !e.file))
+            return stanzaError('cancel', 'unexpected-request');
+          if (info.kind === 'candidate-used' && !s.ours.some((c) => c.cid === info.cid))
+            return stanzaError('modify', 'bad-request'); // not a candidate we offered
           s.theirs = info.kind === 'candidate-used' ? info.cid : 'error';
+          if (s.attempt && this.#outranked(s, s.attempt.priority)) s.attempt.abort.abort();
           queueMicrotask(() => {
-            this.#decide(stream, e).catch((err: unknown) => {
-              const [reason, message] = this.#host.reasonOf(err);
-              void this.#host.fail(e, reason, message);
-            });
+            this.#maybeDecide(e);
           });
         }
-        // Responder: activated needs nothing (the bytes just start); candidate-used / -error of
-        // ours cannot happen (we offer no candidates); proxy-error ends as a failed transport.
-        if (s.role === 'responder' && info.kind === 'proxy-error')
-          void this.#host.fail(e, 'no-streamhost', 'The sender could not activate the proxy.');
+        // `activated`: the other side activated its proxy (a sender waits for it; a receiver
+        // just gets the bytes); proxy-error ends as a failed transport.
+        if (info.kind === 'activated') {
+          s.activated = true;
+          s.onActivated?.();
+        }
+        if (info.kind === 'proxy-error')
+          void this.#host.fail(
+            e,
+            'no-streamhost',
+            `The ${s.role === 'initiator' ? 'recipient' : 'sender'} could not activate the proxy.`,
+          );
         return true;
       }
       case 'transport-replace': {
@@ -566,8 +762,9 @@ export class JingleTransfers {
       case 'session-info': {
         // A checksum (XEP-0234 §8.1): checked with the file when the offer had none; one that
         // contradicts the offer's is a mismatch. Other news (ringing, received) needs nothing.
+        // It may come while the file is being finished (which waits for it after hash-used).
         const sha256 = j.checksum ? sha256Of(j.checksum) : undefined;
-        if (sha256 && e.t.direction === 'in' && !e.finishing) {
+        if (sha256 && e.t.direction === 'in') {
           if (e.t.sha256 === undefined) {
             e.file?.expectSha256(sha256);
             this.#host.set(e, { sha256 });
@@ -588,6 +785,20 @@ export class JingleTransfers {
       default:
         return stanzaError('cancel', 'feature-not-implemented');
     }
+  }
+
+  /**
+   * Initiator: sends the file's sha-256 in session-info <checksum/> (XEP-0234 §8.1) as soon as
+   * it is known, even when the bytes are all sent already (the recipient waits for it).
+   */
+  async #sendChecksum(e: TransferEntry): Promise<void> {
+    const sha256 = await e.jingle?.checksum?.catch(() => undefined);
+    if (sha256 === undefined || e.t.state === 'failed') return;
+    await this.#send(e, { action: 'session-info', checksum: [{ algo: 'sha-256', value: sha256 }] }).catch(
+      (err: unknown) => {
+        this.#host.log('the checksum went unanswered', err);
+      },
+    );
   }
 
   async #sendIbb(stream: XmppStream, e: TransferEntry): Promise<void> {

@@ -7,11 +7,22 @@
  */
 import xml from '@xmpp/xml';
 import type { Element } from '@xmpp/xml';
-import { NS_HASHES, buildHash, parseHashes, type FileHash } from './hash.ts';
+import { NS_HASHES, buildHash, buildHashUsed, parseHashes, parseHashesUsed, type FileHash } from './hash.ts';
 import { MAX_OFFER_SIZE, parseSize, validSid } from './si.ts';
 
 export const NS_JINGLE = 'urn:xmpp:jingle:1';
 export const NS_JINGLE_FT = 'urn:xmpp:jingle:apps:file-transfer:5';
+/**
+ * Older XEP-0234 namespaces still sent by deployed clients (Conversations offers :4 or :3 to a
+ * peer that does not announce :5): the same file description, under `<offer/>` in :3. Offers
+ * in them are understood and answered in the same namespace.
+ */
+export const NS_JINGLE_FT_4 = 'urn:xmpp:jingle:apps:file-transfer:4';
+export const NS_JINGLE_FT_3 = 'urn:xmpp:jingle:apps:file-transfer:3';
+const FT_NAMESPACES: readonly string[] = [NS_JINGLE_FT, NS_JINGLE_FT_4, NS_JINGLE_FT_3];
+/** Encryption we cannot undo: JET (XEP-0391) `<security/>`, Conversations' legacy OMEMO key in `<file/>`. */
+const NS_JET = 'urn:xmpp:jingle:jet:0';
+const NS_LEGACY_OMEMO = 'eu.siacs.conversations.axolotl';
 export const NS_JINGLE_S5B = 'urn:xmpp:jingle:transports:s5b:1';
 export const NS_JINGLE_IBB = 'urn:xmpp:jingle:transports:ibb:1';
 export const NS_JINGLE_ERRORS = 'urn:xmpp:jingle:errors:1';
@@ -74,6 +85,10 @@ export interface JingleFile {
   date?: string | undefined;
   desc?: string | undefined;
   hashes: FileHash[];
+  /** XEP-0300 `<hash-used/>`: algorithms of a checksum sent later in session-info (XEP-0234 §8.1). */
+  hashesUsed?: string[] | undefined;
+  /** The XEP-0234 namespace of an offer in an older version (absent: the current one, :5). */
+  ns?: string | undefined;
 }
 
 export type CandidateType = 'direct' | 'assisted' | 'tunnel' | 'proxy';
@@ -126,9 +141,10 @@ const MAX_CID = 128;
 // ── building ────────────────────────────────────────────────────────────────
 
 export function buildFileDescription(file: JingleFile): Element {
-  return xml(
-    'description',
-    { xmlns: NS_JINGLE_FT },
+  const ns = file.ns !== undefined && FT_NAMESPACES.includes(file.ns) ? file.ns : NS_JINGLE_FT;
+  const description = xml('description', { xmlns: ns });
+  // :3 wraps the file in <offer/> (XEP-0234 0.16 and earlier).
+  (ns === NS_JINGLE_FT_3 ? description.c('offer') : description).append(
     xml(
       'file',
       {},
@@ -138,8 +154,10 @@ export function buildFileDescription(file: JingleFile): Element {
       xml('size', {}, String(file.size)),
       ...(file.desc ? [xml('desc', {}, file.desc)] : []),
       ...file.hashes.map((h) => buildHash(h)),
+      ...(file.hashesUsed ?? []).map((algo) => buildHashUsed(algo)),
     ),
   );
+  return description;
 }
 
 export function buildTransport(t: Transport): Element {
@@ -217,7 +235,9 @@ function text(el: Element | undefined, max: number): string | undefined {
 }
 
 export function parseFile(description: Element | undefined): JingleFile | undefined | 'size' {
-  const file = description?.is('description', NS_JINGLE_FT) ? description.getChild('file') : undefined;
+  const ns = description?.name === 'description' ? description.getNS() : undefined;
+  if (!description || ns === undefined || !FT_NAMESPACES.includes(ns)) return undefined;
+  const file = (ns === NS_JINGLE_FT_3 ? description.getChild('offer') : description)?.getChild('file');
   if (!file) return undefined;
   const name = text(file.getChild('name'), MAX_NAME);
   const rawSize = file.getChild('size')?.text().trim();
@@ -235,6 +255,8 @@ export function parseFile(description: Element | undefined): JingleFile | undefi
     date: text(file.getChild('date'), 64),
     desc: desc ? desc.slice(0, MAX_DESC) : undefined,
     hashes: parseHashes(file),
+    ...(parseHashesUsed(file).length > 0 ? { hashesUsed: parseHashesUsed(file) } : {}),
+    ...(ns === NS_JINGLE_FT ? {} : { ns }),
   };
 }
 
@@ -295,7 +317,11 @@ export function parseS5bInfo(el: Element | undefined): S5bInfo | undefined {
   return undefined;
 }
 
-export type JingleParse = { ok: true; jingle: Jingle } | { ok: false; error: 'bad-request' | 'size'; sid?: string };
+export type JingleParse =
+  | { ok: true; jingle: Jingle }
+  | { ok: false; error: 'bad-request' | 'size'; sid?: string }
+  /** A well-formed session-initiate we cannot take: acknowledged, then ended with `reason` (XEP-0166 §6.3.2). */
+  | { ok: false; error: 'terminate'; sid: string; reason: JingleReason };
 
 /** A `<jingle/>` element (the payload of an IQ set). */
 export function parseJingle(el: Element): JingleParse {
@@ -320,7 +346,18 @@ export function parseJingle(el: Element): JingleParse {
     if ((creator !== 'initiator' && creator !== 'responder') || typeof name !== 'string' || name.length > 256)
       return { ok: false, error: 'bad-request', sid };
     const transportEl = c.getChild('transport', NS_JINGLE_S5B) ?? c.getChild('transport', NS_JINGLE_IBB);
-    const file = parseFile(c.getChild('description', NS_JINGLE_FT));
+    const descriptionEl = c.getChildren('description').find((d) => FT_NAMESPACES.includes(d.getNS()));
+    if (action === 'session-initiate') {
+      const refuse = (reason: JingleReason): JingleParse => ({ ok: false, error: 'terminate', sid, reason });
+      // Another application (a call, an ancient file-transfer:1/:2), another transport (ICE,
+      // WebRTC data channel), or bytes encrypted with keys we do not hold: said, not guessed.
+      if (!descriptionEl && c.getChild('description')) return refuse('unsupported-applications');
+      if (!transportEl && c.getChild('transport')) return refuse('unsupported-transports');
+      const offered = descriptionEl?.getChild('offer') ?? descriptionEl;
+      if (c.getChild('security', NS_JET) ?? offered?.getChild('file')?.getChild('encrypted', NS_LEGACY_OMEMO))
+        return refuse('security-error');
+    }
+    const file = parseFile(descriptionEl);
     if (file === 'size') return { ok: false, error: 'size', sid };
     const senders: unknown = c.attrs['senders'];
     jingle.content = {
@@ -332,9 +369,16 @@ export function parseJingle(el: Element): JingleParse {
       info: action === 'transport-info' ? parseS5bInfo(transportEl) : undefined,
     };
   }
-  const reason = el.getChild('reason')?.getChildElements()[0]?.name;
+  // The condition, wherever it stands beside an optional <text/> (XEP-0166 §7.4).
+  const reason = el
+    .getChild('reason')
+    ?.getChildElements()
+    .find((r) => r.name !== 'text')?.name;
   if (reason !== undefined) jingle.reason = REASONS.includes(reason) ? (reason as JingleReason) : 'general-error';
-  const checksum = el.getChild('checksum', NS_JINGLE_FT)?.getChild('file');
+  const checksum = el
+    .getChildren('checksum')
+    .find((x) => FT_NAMESPACES.includes(x.getNS()))
+    ?.getChild('file');
   if (checksum) jingle.checksum = parseHashes(checksum);
   return { ok: true, jingle };
 }
@@ -346,6 +390,30 @@ export function supportsJingleFt(features: readonly string[]): boolean {
     features.includes(NS_JINGLE_FT) &&
     (features.includes(NS_JINGLE_S5B) || features.includes(NS_JINGLE_IBB))
   );
+}
+
+/** Which party's candidate carries the bytes (XEP-0260 §2.4), and the candidate. */
+export interface Nominated {
+  /** The party that offered the candidate (the other one connected to it). */
+  offeredBy: 'initiator' | 'responder';
+  candidate: Candidate;
+}
+
+/**
+ * XEP-0260 §2.4, the nominated candidate from both parties' reports: `byInitiator` is the
+ * responder's candidate the initiator connected to (its candidate-used), `byResponder` the
+ * initiator's candidate the responder connected to; undefined for a candidate-error. With
+ * both, the higher priority wins, and on equal priorities the initiator's choice. None: the
+ * transport failed (fall back, e.g. transport-replace to IBB).
+ */
+export function nominate(
+  byInitiator: Candidate | undefined,
+  byResponder: Candidate | undefined,
+): Nominated | undefined {
+  if (byInitiator && (!byResponder || byInitiator.priority >= byResponder.priority))
+    return { offeredBy: 'responder', candidate: byInitiator };
+  if (byResponder) return { offeredBy: 'initiator', candidate: byResponder };
+  return undefined;
 }
 
 export { NS_HASHES };

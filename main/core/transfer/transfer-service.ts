@@ -9,13 +9,11 @@
  * pauses while the file cannot take more, an IBB block is acknowledged only once written, and
  * a sender reads only as fast as the socket drains.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { open, stat, unlink } from 'node:fs/promises';
 import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import xml from '@xmpp/xml';
 import type { Element } from '@xmpp/xml';
 import type { EventPayload, Transfer } from '../../../preload/contract.ts';
@@ -44,6 +42,8 @@ import {
 } from './bytestreams.ts';
 import { IncomingFile, SizeLimitError, checkSize } from './file-sink.ts';
 import { HashCounter, TransferDataError, sha256Of } from './hash.ts';
+import { hashFileOffThread } from './hash-worker.ts';
+import { sendFileOver } from './file-source.ts';
 import {
   IBB_BLOCK_SIZE,
   IBB_FALLBACK_BLOCK_SIZE,
@@ -84,6 +84,7 @@ import { DirectStreamhost, connectStreamhost, localAddresses } from './socks5.ts
 import { JingleTransfers, type JingleState } from './jingle-session.ts';
 import { supportsJingleFt, type JingleFile } from './jingle.ts';
 import type { AutoAcceptPolicy } from './auto-accept.ts';
+import { mediaTypeFor } from '../upload/media-type.ts';
 
 export type TransferReason = NonNullable<Transfer['reason']>;
 
@@ -120,6 +121,11 @@ export interface TransferOptions {
   offerTimeoutMs?: number;
   /** After accepting: how long the sender may take to open a stream (default 60 s). */
   streamTimeoutMs?: number;
+  /**
+   * While transferring: how long no byte may move (a receiver gets none, a sender's socket
+   * takes none) before the transfer fails as timed out (default 60 s).
+   */
+  stallTimeoutMs?: number;
   /** The largest IBB block we accept as a receiver. */
   ibbMaxBlockSize?: number;
   /** Jingle file transfer (XEP-0166/0234) both ways (on by default). */
@@ -130,7 +136,34 @@ export interface TransferOptions {
    * free-space checks. None by default.
    */
   autoAccept?: AutoAcceptPolicy;
+  /**
+   * Transfer history (issue 6): where each transfer's state is stored (the archive's
+   * `transfers` table); the recent ones are listed again after a restart. None by default.
+   */
+  history?: TransferHistory;
+  /**
+   * XEP-0363 over plain http to a loopback address (a local test server). Never set by the
+   * Electron shell: only the test harnesses and the web host's `--test-hooks` mode pass it.
+   */
+  insecureHttpForTests?: boolean;
 }
+
+/** Transfer history (issue 6): what the service needs of the archive (archive/repos/transfers.ts). */
+export interface TransferHistory {
+  save(t: Transfer, tempPath?: string): void;
+  recent(account: string): Transfer[];
+  interrupt(account: string, error: string, now: number): string[];
+  clearFinished(account: string): string[];
+}
+
+const NO_HISTORY: TransferHistory = {
+  save: () => undefined,
+  recent: () => [],
+  interrupt: () => [],
+  clearFinished: () => [],
+};
+/** A receiver's partial file (file-sink.ts): the only names removed after an interruption. */
+const PART_FILE = /^\.parley-[0-9a-f]{16}\.part$/u;
 
 const IQ_TIMEOUT_MS = 30_000;
 /** Offers waiting for the user's answer at once: more are refused (a flood cannot grow memory). */
@@ -164,6 +197,8 @@ interface Entry {
   sent?: HashCounter;
   lastBytes: number;
   lastAt: number;
+  /** When a byte last moved (or the transfer started moving): the stall timeout counts from it. */
+  movedAt?: number;
   done: boolean;
   /** Incoming: all bytes are in and the file is being checked and moved. */
   finishing?: boolean;
@@ -196,10 +231,14 @@ export class TransferService {
       streamhostTimeoutMs: options.streamhostTimeoutMs ?? 3000,
       offerTimeoutMs: options.offerTimeoutMs ?? 600_000,
       streamTimeoutMs: options.streamTimeoutMs ?? 60_000,
+      stallTimeoutMs: options.stallTimeoutMs ?? 60_000,
       ibbMaxBlockSize: Math.min(options.ibbMaxBlockSize ?? IBB_MAX_BLOCK_SIZE, IBB_MAX_BLOCK_SIZE),
       jingle: options.jingle ?? true,
       autoAccept: options.autoAccept ?? (() => false),
+      history: options.history ?? NO_HISTORY,
+      insecureHttpForTests: options.insecureHttpForTests ?? false,
     };
+    this.#restoreHistory();
     this.#jingle = new JingleTransfers({
       id: ctx.id,
       log: (message, err) => {
@@ -250,9 +289,99 @@ export class TransferService {
     stream.onIq('set', NS_IBB, 'data', (ctx) => this.#onIbbData(ctx.element, fromOf(ctx)));
     stream.onIq('set', NS_IBB, 'close', (ctx) => this.#onIbbClose(ctx.element, fromOf(ctx)));
     if (this.#opt.jingle) this.#jingle.wire(stream);
+    stream.onStanza((stanza) => {
+      const from: unknown = stanza.attrs['from'];
+      if (stanza.is('presence') && stanza.attrs['type'] === 'unavailable' && typeof from === 'string')
+        void this.#peerGone(from);
+    });
+  }
+
+  /**
+   * A peer's resource went offline: its offers can no longer be answered and ours to it no
+   * longer accepted, and nothing more comes over its stream (IBB, Jingle): those transfers
+   * fail as 'offline'. Bytes already moving over SOCKS5 or HTTP go on (or stall).
+   */
+  async #peerGone(full: string): Promise<void> {
+    const gone = [...this.#entries.values()].filter(
+      (e) =>
+        !e.done &&
+        e.t.peer === full &&
+        !(e.t.state === 'transferring' && e.t.method !== undefined && e.t.method !== 'ibb'),
+    );
+    await Promise.all(
+      gone.map((e) =>
+        this.#fail(e, 'offline', e.t.direction === 'in' ? 'The sender went offline.' : 'The recipient went offline.'),
+      ),
+    );
   }
 
   // ── bookkeeping ─────────────────────────────────────────────────────────────
+
+  /**
+   * Transfer history (issue 6), at start: transfers the last run left active were interrupted
+   * (failed, 'interrupted'; their partial files removed), then the recent ones are listed again.
+   */
+  #restoreHistory(): void {
+    const history = this.#opt.history;
+    try {
+      const parts = history.interrupt(this.#ctx.id, 'Parley was closed during the transfer.', this.#ctx.now());
+      for (const part of parts) {
+        if (!PART_FILE.test(path.basename(part))) continue;
+        unlink(part).catch((err: unknown) => {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+            this.#ctx.log.info('transfer', `${this.#ctx.id}: could not remove ${part}`, err);
+        });
+      }
+      for (const t of history.recent(this.#ctx.id)) {
+        if (t.accountId !== this.#ctx.id || this.#entries.has(t.id)) continue;
+        this.#entries.set(t.id, {
+          t,
+          sid: '',
+          own: this.#ctx.id,
+          abort: new AbortController(),
+          lastBytes: t.bytes,
+          lastAt: t.updatedAt,
+          done: true,
+        });
+      }
+    } catch (err) {
+      this.#ctx.log.warn('transfer', `${this.#ctx.id}: the transfer history could not be read`, err);
+    }
+  }
+
+  /** Stores a transfer's state in the history (never fails the transfer itself). */
+  #persist(e: Entry): void {
+    try {
+      this.#opt.history.save(e.t, e.done ? undefined : e.file?.tempPath);
+    } catch (err) {
+      this.#ctx.log.warn('transfer', `${this.#ctx.id}: the transfer history could not be written`, err);
+    }
+  }
+
+  /** Transfer history: forgets the finished transfers, here and in the archive; their ids. */
+  clearFinished(): string[] {
+    const removed = new Set<string>();
+    for (const [id, e] of this.#entries)
+      if (e.done) {
+        this.#entries.delete(id);
+        removed.add(id);
+      }
+    try {
+      for (const id of this.#opt.history.clearFinished(this.#ctx.id)) removed.add(id);
+    } catch (err) {
+      this.#ctx.log.warn('transfer', `${this.#ctx.id}: the transfer history could not be cleared`, err);
+    }
+    return [...removed];
+  }
+
+  /** Parley is quitting: every running transfer ends as interrupted, its partial file removed. */
+  async interruptAll(): Promise<void> {
+    await Promise.all(
+      [...this.#entries.values()]
+        .filter((e) => !e.done)
+        .map((e) => this.#fail(e, 'interrupted', 'Parley was closed during the transfer.')),
+    );
+  }
 
   #entry(id: string): Entry {
     const e = this.#entries.get(id);
@@ -292,6 +421,7 @@ export class TransferService {
     this.#entries.set(e.t.id, e);
     this.#prune();
     this.#emit(e);
+    this.#persist(e);
     return e;
   }
 
@@ -316,11 +446,12 @@ export class TransferService {
     if (e.done && patch.state !== undefined) return;
     Object.assign(e.t, patch);
     if (patch.state === 'transferring') {
-      e.lastAt = this.#ctx.now();
+      e.lastAt = e.movedAt = this.#ctx.now();
       e.lastBytes = e.t.bytes;
       this.#tick();
     }
     this.#emit(e);
+    if (patch.state !== undefined) this.#persist(e);
   }
 
   /** Progress and speed of running transfers, a few times a second while any runs. */
@@ -339,6 +470,11 @@ export class TransferService {
         const speed = Math.round(e.t.speed === 0 ? instant : e.t.speed * 0.6 + instant * 0.4);
         // Only what changed goes out: a stalled transfer stops emitting once its speed reads 0.
         const changed = bytes !== e.lastBytes || speed !== e.t.speed;
+        if (bytes !== e.lastBytes || e.finishing || bytes >= e.t.size) e.movedAt = now;
+        else if (now - (e.movedAt ?? now) >= this.#opt.stallTimeoutMs) {
+          this.#stalled(e);
+          continue;
+        }
         e.lastAt = now;
         e.lastBytes = bytes;
         e.t.speed = speed;
@@ -351,6 +487,18 @@ export class TransferService {
       }
     }, PROGRESS_MS);
     this.#ticker.unref();
+  }
+
+  /** No byte moved for the stall timeout: the transfer fails as timed out (its partial file goes). */
+  #stalled(e: Entry): void {
+    const seconds = String(Math.round(this.#opt.stallTimeoutMs / 1000));
+    void this.#fail(
+      e,
+      'timed-out',
+      e.t.direction === 'in'
+        ? `No data arrived for ${seconds} s: the transfer stalled.`
+        : `The recipient took no data for ${seconds} s: the transfer stalled.`,
+    );
   }
 
   /** Ends a transfer as failed: releases its connection and removes its partial file. */
@@ -368,6 +516,7 @@ export class TransferService {
       `${this.#ctx.id}: ${e.t.direction === 'in' ? 'from' : 'to'} ${e.t.peer}: ${reason}: ${error}`,
     );
     this.#emit(e);
+    this.#persist(e);
     this.#jingle.ended(e);
   }
 
@@ -385,6 +534,7 @@ export class TransferService {
     e.direct?.close(false);
     Object.assign(e.t, { state: 'completed', bytes: e.t.size, speed: 0, ...(finalPath ? { path: finalPath } : {}) });
     this.#emit(e);
+    this.#persist(e);
     this.#jingle.ended(e);
   }
 
@@ -550,12 +700,26 @@ export class TransferService {
     if (stream && accepted) stream.iq.set(buildClose(e.sid), e.t.peer, IQ_TIMEOUT_MS).catch(() => undefined);
   }
 
-  /** Sign-out: every running transfer stops and its partial file goes. */
+  /** Sign-out: every running transfer stops and its partial file goes (the peers are told, while we still can). */
   async cancelAll(): Promise<void> {
     await Promise.all(
       [...this.#entries.values()]
         .filter((e) => !e.done)
-        .map((e) => this.#fail(e, 'cancelled', 'The account went offline.')),
+        .map((e) => this.#fail(e, 'offline', 'The account went offline.')),
+    );
+  }
+
+  /**
+   * The account left 'online' (stream lost, signed out, disabled): every transfer that needs
+   * the stream fails as 'offline' — offers nobody can answer any more, sessions whose
+   * negotiation or end travels over it — and partial files go. Only an HTTP transfer whose
+   * bytes are already moving goes on (it needs no stream).
+   */
+  async offline(): Promise<void> {
+    await Promise.all(
+      [...this.#entries.values()]
+        .filter((e) => !e.done && !(e.t.method === 'http-upload' && e.t.state === 'transferring'))
+        .map((e) => this.#fail(e, 'offline', 'The account went offline before the transfer ended.')),
     );
   }
 
@@ -757,8 +921,11 @@ export class TransferService {
    * Sends a file to `peer` (a full JID, or a bare one), choosing the way from its capabilities
    * and presence (`protocol` and `choice` on the transfer say which and why). With HTTP upload
    * the completed transfer carries the link (`url`) for the caller to send in a message.
+   * `mediaType`: the type the renderer announced for a staged file; else the name's extension
+   * decides (upload/media-type.ts), and it goes out with the offer (XEP-0096 `mime-type`,
+   * Jingle `<media-type/>`) or as the upload's Content-Type.
    */
-  async sendFile(peer: string, filePath: string): Promise<Transfer> {
+  async sendFile(peer: string, filePath: string, mediaType?: string): Promise<Transfer> {
     const stream = this.#ctx.online('Sending a file');
     const target = parse(peer);
     if (!target?.local && !target?.resource) throw new CoreError('bad-request', `"${peer}" is not a valid address.`);
@@ -777,19 +944,22 @@ export class TransferService {
             ? `${target.bare} is not online, and this server offers no file upload.`
             : `${target.bare}’s client cannot receive files directly, and this server offers no file upload.`,
         );
-      return this.upload(filePath, undefined, {
+      return this.upload(filePath, mediaType, {
         protocol: 'http-upload',
         ...(how.choice ? { choice: how.choice } : {}),
       });
     }
     if (how.protocol === 'jingle') {
-      const e = this.#jingle.start(stream, how.full, filePath, path.basename(filePath), info.size);
+      const name = path.basename(filePath);
+      const mimeType = mediaTypeFor(name, mediaType);
+      const e = this.#jingle.start(stream, how.full, filePath, name, info.size, mimeType);
       this.#set(e, { protocol: 'jingle', ...(how.choice ? { choice: how.choice } : {}) });
       return { ...e.t };
     }
     const full = how.full;
     const methods = this.#methods();
     const own = stream.entity.jid?.toString() ?? this.#ctx.id;
+    const siType = mediaTypeFor(path.basename(filePath), mediaType);
     const e = this.#add(
       {
         peer: full,
@@ -798,6 +968,7 @@ export class TransferService {
         size: info.size,
         state: 'waiting',
         path: filePath,
+        ...(siType ? { mimeType: siType } : {}),
         protocol: 'si',
         ...(how.choice ? { choice: how.choice } : {}),
       },
@@ -822,6 +993,7 @@ export class TransferService {
           sid: e.sid,
           name: e.t.name,
           size: e.t.size,
+          ...(e.t.mimeType ? { mimeType: e.t.mimeType } : {}),
           hashes: [{ algo: 'sha-256', value: sha256 }],
           methods,
         }),
@@ -902,7 +1074,7 @@ export class TransferService {
   /** Uploads a file to the server's XEP-0363 service; the completed transfer carries the link (`url`). */
   async upload(
     filePath: string,
-    contentType = 'application/octet-stream',
+    mediaType?: string,
     extra: Pick<Transfer, 'protocol' | 'choice'> = { protocol: 'http-upload' },
   ): Promise<Transfer> {
     const stream = this.#ctx.online('Uploading a file');
@@ -916,6 +1088,8 @@ export class TransferService {
     if (service.maxBytes !== undefined && info.size > service.maxBytes)
       throw new CoreError('not-acceptable', 'The file is larger than the server accepts for upload.');
     const own = stream.entity.jid?.toString() ?? this.#ctx.id;
+    const mimeType = mediaTypeFor(path.basename(filePath), mediaType);
+    const contentType = mimeType ?? 'application/octet-stream';
     const e = this.#add(
       {
         peer: service.jid,
@@ -925,6 +1099,7 @@ export class TransferService {
         state: 'connecting',
         method: 'http-upload',
         path: filePath,
+        ...(mimeType ? { mimeType } : {}),
         ...extra,
       },
       randomBytes(12).toString('hex'),
@@ -936,7 +1111,10 @@ export class TransferService {
       const request = buildSlotRequest(sanitizeFileName(e.t.name), e.t.size, contentType);
       // The answer's payload is a <slot/>, not the <request/> (so not iq.get, which expects the same).
       const answer = await stream.iq.request(xml('iq', { type: 'get', to: service.jid }, request), IQ_TIMEOUT_MS);
-      const slot = parseSlot(answer.getChild('slot', NS_HTTP_UPLOAD));
+      const offered = answer.getChild('slot', NS_HTTP_UPLOAD);
+      const slot = parseSlot(offered, this.#opt.insecureHttpForTests);
+      if (!slot && parseSlot(offered, true))
+        throw new Error('The upload service offered a plain http address: Parley uploads only over https.');
       if (!slot) {
         this.#ctx.log.info('transfer', `${this.#ctx.id}: unusable upload slot: ${String(answer)}`);
         throw new Error('The upload service gave no usable upload slot.');
@@ -963,10 +1141,16 @@ export class TransferService {
     return { ...e.t };
   }
 
-  /** Downloads a shared link (https, or http on loopback) into the downloads folder, safely. */
+  /** Downloads a shared link (https; plain http on loopback only for tests) into the downloads folder, safely. */
   download(link: string): Transfer {
-    const url = usableUrl(link);
-    if (!url) throw new CoreError('bad-request', 'Only https links can be downloaded.');
+    const url = usableUrl(link, this.#opt.insecureHttpForTests);
+    if (!url)
+      throw new CoreError(
+        'bad-request',
+        usableUrl(link, true)
+          ? 'Plain http links are not downloaded: only https keeps the file private and unaltered.'
+          : 'Only https links can be downloaded.',
+      );
     const e = this.#add(
       {
         peer: url.host,
@@ -1104,14 +1288,28 @@ export class TransferService {
 
   async #sendSocket(e: Entry, filePath: string, socket: net.Socket): Promise<void> {
     e.socket = socket;
-    e.sent = new HashCounter(e.t.size);
+    // Counted here; hashed by the hashing worker reading the file beside the stream (hash-worker.ts):
+    // the Jingle checksum being computed, or a second pass that the file did not change (XEP-0096).
+    e.sent = new HashCounter(e.t.size, false);
+    const hashed = e.jingle?.checksum ?? hashFileOffThread(filePath, e.abort.signal);
+    hashed.catch(() => undefined);
     this.#set(e, { state: 'transferring' });
     const closed = { early: false };
     socket.once('close', () => {
       closed.early = !e.done && (e.sent?.bytes ?? 0) < e.t.size;
     });
+    const counter = e.sent;
     try {
-      await pipeline(createReadStream(filePath), e.sent, socket, { signal: e.abort.signal });
+      // A few 1 MiB buffers, reused (file-source.ts): no garbage per read.
+      await sendFileOver(
+        socket,
+        filePath,
+        e.t.size,
+        (piece) => {
+          counter.update(piece);
+        },
+        e.abort.signal,
+      );
     } catch (err) {
       if (e.done) return;
       const code = (err as { code?: unknown }).code;
@@ -1130,13 +1328,18 @@ export class TransferService {
       }
       return;
     }
-    await this.#checkSent(e);
+    await this.#checkSent(e, hashed);
   }
 
-  async #checkSent(e: Entry): Promise<void> {
+  /** `hashed`: the sha-256 of what was sent when the counter did not hash it (SOCKS5). */
+  async #checkSent(e: Entry, hashed?: Promise<string>): Promise<void> {
     const counter = e.sent;
     if (!counter || e.done) return;
-    if (counter.bytes !== e.t.size || counter.digest() !== e.t.sha256) {
+    const sent = counter.digest() ?? (await hashed?.catch(() => undefined));
+    // What the recipient was told: the offer's sha-256, or the Jingle checksum (sent in session-info).
+    const told = e.jingle?.checksum ? await e.jingle.checksum.catch(() => undefined) : e.t.sha256;
+    if (ended(e)) return;
+    if (counter.bytes !== e.t.size || sent === undefined || sent !== told) {
       await this.#fail(e, 'hash-mismatch', 'The file changed while it was being sent.');
       return;
     }
@@ -1204,8 +1407,6 @@ function ended(e: Entry): boolean {
 }
 
 /** The base64 sha-256 of a file, read as a stream. */
-export async function hashFile(filePath: string, signal?: AbortSignal): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(filePath, signal ? { signal } : {})) hash.update(chunk as Buffer);
-  return hash.digest('base64');
+export function hashFile(filePath: string, signal?: AbortSignal): Promise<string> {
+  return hashFileOffThread(filePath, signal);
 }

@@ -42,10 +42,14 @@ export async function scriptedTransferService(dirPrefix: string, options: Omit<T
   const dir = await tempDir(dirPrefix);
   const handlers = new Map<string, Handler>();
   const sent: Element[] = [];
+  const stanzaHandlers: ((el: Element) => Promise<void> | void)[] = [];
   const stream = {
     entity: { jid: { toString: () => OWN } },
     onIq(_type: string, ns: string, name: string, handler: Handler) {
       handlers.set(`${ns} ${name}`, handler);
+    },
+    onStanza(handler: (el: Element) => Promise<void> | void) {
+      stanzaHandlers.push(handler);
     },
     iq: {
       set: (el: Element) => {
@@ -76,5 +80,9 @@ export async function scriptedTransferService(dirPrefix: string, options: Omit<T
       handler({ stanza: stanza(`<iq from="${from}" type="set"/>`), element: el, from: undefined }),
     );
   };
-  return { dir, service, events, iq, sent };
+  /** Hands the service an inbound stanza (a presence, a message) as the stream would. */
+  const inbound = async (el: Element) => {
+    for (const handler of stanzaHandlers) await handler(el);
+  };
+  return { dir, service, events, iq, sent, inbound };
 }
