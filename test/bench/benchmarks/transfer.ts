@@ -4,9 +4,11 @@
  * Every Parley core runs in a process of its own (support/transfer-peer.ts: the sender and the
  * receiver, as on two machines, each with its own event loop; the receiver accepts every offer
  * at once), and so does every reference. A figure is the whole transfer as the user waits for
- * it: from the send command to the file complete on the receiver's disk (for Parley: hashed
- * before the offer, offered, accepted, streamed, hashed on both sides while streaming,
- * checked and renamed into the downloads folder).
+ * it: from the send command to the file complete on the receiver's disk (for Parley: offered,
+ * accepted, streamed, hashed on both sides while streaming — by each core's hashing worker —,
+ * the sender's sha-256 sent in a Jingle session-info, checked and renamed into the downloads
+ * folder). Parley to Parley is Jingle file transfer (XEP-0234) over SOCKS5 (XEP-0260, the
+ * XEP-0065 streamhosts), checked in every round; the notes give each process's CPU time.
  *
  * - transfer-direct: `--transfer-mib` (200) MiB over Parley's direct SOCKS5 streamhost on
  *   loopback, against a raw Node TCP copy of the same file (support/raw-copy.ts: file → socket
@@ -181,14 +183,42 @@ async function bothOnline(a: Peer, b: Peer): Promise<void> {
   await b.waitFor((l) => l.ev === 'online' && l['jid'] === a.jid, 30_000);
 }
 
-/** Per Parley transfer: seconds from the command to the offer on the receiver, and streaming alone. */
-const phases: { offer: number; streaming: number }[] = [];
+/**
+ * Per Parley transfer: seconds from the command to the offer on the receiver, and streaming
+ * alone; the CPU seconds each process spent on it (all threads: the hashing worker's too).
+ */
+const phases: {
+  offer: number;
+  streaming: number;
+  cpuSender: number;
+  cpuReceiver: number;
+  mainSender: number;
+  mainReceiver: number;
+}[] = [];
 
 const phaseNote = (from: number) =>
   phases
     .slice(from)
     .map((p) => `offer after ${formatFigure(p.offer)} s, streaming ${formatFigure(p.streaming)} s`)
     .join('; ');
+
+const cpuNote = (from: number) =>
+  phases
+    .slice(from)
+    .map(
+      (p) =>
+        `${formatFigure(p.cpuSender)} + ${formatFigure(p.cpuReceiver)} s (main threads ${formatFigure(p.mainSender)} + ${formatFigure(p.mainReceiver)})`,
+    )
+    .join(', ');
+
+/** The raw copies' CPU seconds (sender + receiver), per copy. */
+const rawCpu: { sender: number; receiver: number }[] = [];
+
+const rawCpuNote = (from: number) =>
+  rawCpu
+    .slice(from)
+    .map((c) => `${formatFigure(c.sender)} + ${formatFigure(c.receiver)} s`)
+    .join(', ');
 
 /**
  * Parley sends `file` from `from` to `to`; resolves with the seconds from the command to the
@@ -220,11 +250,21 @@ async function parleySend(from: Peer, to: Peer, file: string, method: string): P
     if (t['state'] !== 'completed') throw new Error(`parley ${side}: ${String(t['reason'])}: ${String(t['error'])}`);
     if (t['method'] !== method) throw new Error(`parley ${side}: used ${String(t['method'])}, not ${method}`);
   }
-  const at = (state: string) =>
-    Number(to.lines.slice(startTo).find((l) => l.ev === 'transfer' && l['state'] === state)?.['at'] ?? NaN);
+  // Parley to Parley is Jingle file transfer (XEP-0234 over XEP-0260), as each core's caps say.
+  const protocol = from.lines.slice(startFrom).find((l) => l.ev === 'transfer' && l['protocol'] !== undefined)?.[
+    'protocol'
+  ];
+  if (protocol !== 'jingle') throw new Error(`parley: sent by ${String(protocol)}, not Jingle`);
+  const at = (state: string, field = 'at', peer = to, start = startTo) =>
+    Number(peer.lines.slice(start).find((l) => l.ev === 'transfer' && l['state'] === state)?.[field] ?? NaN);
   phases.push({
     offer: (at('offered') - wall0) / 1000,
     streaming: (at('completed') - at('transferring')) / 1000,
+    // From the sender's first line (the command taken) and the receiver's offer, to completed.
+    cpuSender: (at('completed', 'cpu', from, startFrom) - at('waiting', 'cpu', from, startFrom)) / 1e6,
+    cpuReceiver: (at('completed', 'cpu') - at('offered', 'cpu')) / 1e6,
+    mainSender: (at('completed', 'cpuMain', from, startFrom) - at('waiting', 'cpuMain', from, startFrom)) / 1e6,
+    mainReceiver: (at('completed', 'cpuMain') - at('offered', 'cpuMain')) / 1e6,
   });
   const saved = String(got['path']);
   const savedSize = (await stat(saved)).size;
@@ -270,6 +310,10 @@ async function rawCopy(file: string, target: string): Promise<number> {
       rawGrowth.receiver = Number(done['peak']) - Number(ready['rss']);
       const sent = await send.waitFor((l) => l.ev === 'sent', 30_000);
       rawGrowth.sender = Number(sent['peak']) - Number(sent['rss']);
+      rawCpu.push({
+        sender: (Number(sent['cpu']) - Number(sent['cpu0'])) / 1e6,
+        receiver: (Number(done['cpu']) - Number(ready['cpu'])) / 1e6,
+      });
       return seconds;
     } finally {
       await send.stop();
@@ -279,6 +323,12 @@ async function rawCopy(file: string, target: string): Promise<number> {
     await rm(target, { force: true });
   }
 }
+
+/**
+ * The receivers offer no SOCKS5 candidates of their own (XEP-0260 lets a Jingle responder
+ * offer some): each benchmark measures the way it names, the sender's streamhost or the proxy.
+ */
+const RECEIVER_NO_CANDIDATES = { directHosts: [], socks5Proxy: false };
 
 async function measureDirect(ctx: BenchContext, cleanup: Cleanup): Promise<BenchResult> {
   const mib = ctx.intOption('transfer-mib', 200);
@@ -291,11 +341,12 @@ async function measureDirect(ctx: BenchContext, cleanup: Cleanup): Promise<Bench
     ibb: false,
     directHosts: ['127.0.0.1'],
   });
-  const receiver = await startPeer(env, cleanup, 'direct-b', {});
+  const receiver = await startPeer(env, cleanup, 'direct-b', RECEIVER_NO_CANDIDATES);
   await bothOnline(sender, receiver);
   await parleySend(sender, receiver, warm, 'socks5-direct');
   await rawCopy(warm, path.join(env.work, 'raw-warm.out'));
   const p0 = phases.length;
+  const r0 = rawCpu.length;
   const parley: number[] = [];
   const raw: number[] = [];
   await rounds(ctx, count, ['parley', 'raw'] as const, async (who) => {
@@ -303,9 +354,10 @@ async function measureDirect(ctx: BenchContext, cleanup: Cleanup): Promise<Bench
     else raw.push(await rawCopy(file, path.join(env.work, 'raw.out')));
   });
   ctx.note(`${String(mib)} MiB, ${String(count)} rounds; MiB/s, file to file on disk`);
-  ctx.note(`parley (direct SOCKS5, sha-256 before the offer and on both sides): ${throughputs(mib, parley)}`);
-  ctx.note(`raw Node TCP copy (pipeline, no hashing):                     ${throughputs(mib, raw)}`);
+  ctx.note(`parley (Jingle, direct SOCKS5, sha-256 on both sides): ${throughputs(mib, parley)}`);
+  ctx.note(`raw Node TCP copy (pipeline, no hashing):          ${throughputs(mib, raw)}`);
   ctx.note(`parley's phases (receiver's clock): ${phaseNote(p0)}`);
+  ctx.note(`CPU seconds, sender + receiver (all threads): parley ${cpuNote(p0)}; raw copy ${rawCpuNote(r0)}`);
   const streaming = mib / median(phases.slice(p0).map((p) => p.streaming));
   ctx.note(
     `parley's streaming phase alone (connected to saved): ${formatFigure(streaming)} MiB/s, ${(streaming / (mib / median(raw))).toFixed(2)}× the raw copy`,
@@ -341,7 +393,7 @@ async function measureProxy(ctx: BenchContext, cleanup: Cleanup): Promise<BenchR
   const file = await randomFile(path.join(env.work, 'proxied.bin'), mib * MiB);
   const warm = await randomFile(path.join(env.work, 'warm.bin'), WARMUP_BYTES);
   const sender = await startPeer(env, cleanup, 'proxy-a', { socks5Direct: false, ibb: false });
-  const receiver = await startPeer(env, cleanup, 'proxy-b', {});
+  const receiver = await startPeer(env, cleanup, 'proxy-b', RECEIVER_NO_CANDIDATES);
   await bothOnline(sender, receiver);
 
   const saveDir = path.join(env.work, 'sli-received');
@@ -376,6 +428,7 @@ async function measureProxy(ctx: BenchContext, cleanup: Cleanup): Promise<BenchR
   ctx.note(`parley → parley:   ${throughputs(mib, parley)}`);
   ctx.note(`slixmpp → slixmpp: ${throughputs(mib, sli)}`);
   ctx.note(`parley's phases (receiver's clock): ${phaseNote(p0)}`);
+  ctx.note(`parley's CPU seconds, sender + receiver (all threads): ${cpuNote(p0)}`);
   return { value: mib / median(parley), reference: mib / median(sli) };
 }
 
@@ -399,7 +452,7 @@ async function measureMemory(ctx: BenchContext, cleanup: Cleanup): Promise<Bench
     ibb: false,
     directHosts: ['127.0.0.1'],
   });
-  const receiver = await startPeer(env, cleanup, 'memory-b', {});
+  const receiver = await startPeer(env, cleanup, 'memory-b', RECEIVER_NO_CANDIDATES);
   await bothOnline(sender, receiver);
   await parleySend(sender, receiver, warm, 'socks5-direct');
   const before = { sender: await rssReport(sender), receiver: await rssReport(receiver) };
@@ -437,7 +490,7 @@ export default [
     unit: 'MiB/s',
     goal: 0.9,
     description:
-      'file to file over a direct SOCKS5 bytestream on loopback (XEP-0096, hashed), Parley core to Parley core, against a raw Node TCP copy of the same file',
+      'file to file over a direct SOCKS5 bytestream on loopback (Jingle XEP-0234 over XEP-0260, sha-256 checked), Parley core to Parley core, against a raw Node TCP copy of the same file',
     options: {
       'transfer-mib': 'size of the file in MiB (default 200)',
       'transfer-rounds': 'alternating rounds, medians (default 3)',
@@ -449,7 +502,7 @@ export default [
     unit: 'MiB/s',
     goal: 1.0,
     description:
-      "file to file through Prosody's proxy65 (XEP-0065), Parley core to Parley core, against slixmpp to slixmpp through the same proxy",
+      "file to file through Prosody's proxy65 (XEP-0065; Parley to Parley by Jingle XEP-0234/XEP-0260, slixmpp by XEP-0096), Parley core to Parley core, against slixmpp to slixmpp through the same proxy",
     options: {
       'transfer-mib': 'size of the file in MiB (default 200)',
       'transfer-rounds': 'alternating rounds, medians (default 3)',

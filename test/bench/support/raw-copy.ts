@@ -7,7 +7,9 @@
  *                                      {"ev":"done","bytes","peak"} once FILE is written and closed
  *                                      (peak: the highest RSS sampled, every 20 ms, since "port")
  *   node raw-copy.ts send PORT FILE    connects on the line "go" on stdin, sends FILE, prints
- *                                      {"ev":"sent","rss","peak"} (RSS when started, highest since), exits
+ *                                      {"ev":"sent","rss","peak","cpu0"} (RSS when started, highest since;
+ *                                      CPU time at "go"), exits
+ * Every line carries "cpu", the process's CPU time so far in µs.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -16,8 +18,10 @@ import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 
 const [mode, a, b] = process.argv.slice(2);
+/** Every line carries `cpu`: this process's CPU time so far (user + system), in microseconds. */
 const emit = (line: Record<string, unknown>) => {
-  process.stdout.write(`${JSON.stringify(line)}\n`);
+  const { user, system } = process.cpuUsage();
+  process.stdout.write(`${JSON.stringify({ ...line, cpu: user + system })}\n`);
 };
 
 if (mode === 'recv' && a) {
@@ -56,12 +60,14 @@ if (mode === 'recv' && a) {
   }, 20);
   lines.once('line', () => {
     lines.close();
+    const { user, system } = process.cpuUsage();
+    const cpu0 = user + system;
     const socket = net.connect({ host: '127.0.0.1', port });
     socket.setNoDelay(true);
     socket.once('connect', () => {
       pipeline(createReadStream(file), socket)
         .then(() => {
-          emit({ ev: 'sent', rss: base, peak: Math.max(peak, process.memoryUsage.rss()) });
+          emit({ ev: 'sent', rss: base, peak: Math.max(peak, process.memoryUsage.rss()), cpu0 });
         })
         .catch((err: unknown) => {
           emit({ ev: 'error', message: String(err) });

@@ -6,10 +6,11 @@
  *   node transfer-peer.ts CONFIG_JSON
  *     CONFIG_JSON: {"dataDir", "jid", "password", "server", "transfers": TransferOptions}
  *
- * Prints one JSON line per event on stdout:
+ * Prints one JSON line per event on stdout (each with `at`, the wall clock, and `cpu`, the
+ * process's CPU time in µs):
  *   {"ev":"ready"}                                       signed in, online
  *   {"ev":"online", "jid"}                               a contact came online (first time only)
- *   {"ev":"transfer", "id", "direction", "state", "method", "bytes", "size", "reason"?, "error"?, "path"?}
+ *   {"ev":"transfer", "id", "direction", "state", "method", "protocol"?, "bytes", "size", "reason"?, "error"?, "path"?}
  *                                                        a transfer reached a new state (not progress)
  *   {"ev":"rss", "rss", "peak"}                          answer to "rss": now and the highest sample
  *   {"ev":"error", "message"}                            a command failed
@@ -24,6 +25,10 @@ import type { Transfer } from '../../../preload/contract.ts';
 import { createCore } from '../../../main/core/create-core.ts';
 import { createLogger } from '../../../main/core/log.ts';
 import type { TransferOptions } from '../../../main/core/transfer/transfer-service.ts';
+import { setHashWorkerEnabled } from '../../../main/core/transfer/hash-worker.ts';
+
+// For comparisons: PARLEY_BENCH_HASH_WORKER=off hashes on the core's own thread instead.
+if (process.env['PARLEY_BENCH_HASH_WORKER'] === 'off') setHashWorkerEnabled(false);
 
 interface Config {
   dataDir: string;
@@ -38,9 +43,16 @@ if (!raw) throw new Error('usage: transfer-peer.ts CONFIG_JSON');
 const config = JSON.parse(raw) as Config;
 const { directHosts, ...transfers } = config.transfers;
 
-/** Every line carries `at`: Date.now() when it was written (for the phases of a transfer). */
+/**
+ * Every line carries `at`: Date.now() when it was written (for the phases of a transfer), and
+ * `cpu`: this process's CPU time so far (all its threads, user + system), and `cpuMain`, its
+ * main thread's alone, in microseconds.
+ */
 const emit = (line: Record<string, unknown>) => {
-  process.stdout.write(`${JSON.stringify({ ...line, at: Date.now() })}\n`);
+  const { user, system } = process.cpuUsage();
+  const main = process.threadCpuUsage();
+  const cpuMain = main.user + main.system;
+  process.stdout.write(`${JSON.stringify({ ...line, at: Date.now(), cpu: user + system, cpuMain })}\n`);
 };
 
 let peak = process.memoryUsage.rss();
@@ -78,6 +90,7 @@ core.rpc.connect((frame) => {
     direction: t.direction,
     state: t.state,
     method: t.method,
+    protocol: t.protocol,
     bytes: t.bytes,
     size: t.size,
     reason: t.reason,
