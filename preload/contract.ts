@@ -273,6 +273,10 @@ export const TransferReason = z.enum([
   'hash-mismatch',
   'cancelled',
   'error',
+  /** Transfer history (issue 6): it was running when Parley quit or crashed; its partial file was removed at the next start. */
+  'interrupted',
+  /** Stalls and disconnects (issue 6, jingle): our account, or the other side, went offline before the transfer ended. */
+  'offline',
 ]);
 export const TransferMethod = z.enum(['socks5-direct', 'socks5-proxy', 'ibb', 'http-upload']);
 /** The protocol a transfer uses (issue 6, Jingle + method choice): Jingle (XEP-0234), stream initiation (XEP-0096), or a shared link (XEP-0363). */
@@ -946,6 +950,14 @@ export const commands = {
   'transfer.cancel': {
     input: z.object({ accountId: AccountId, id: TransferId }).strict(),
     output: z.object({}),
+  },
+  /**
+   * Transfer history (issue 6): forgets the finished transfers (completed or failed) of one
+   * account, or of all; their stored rows are deleted, received files stay on disk. The ids removed.
+   */
+  'transfer.clearFinished': {
+    input: z.object({ accountId: AccountId.optional() }).strict(),
+    output: z.object({ removed: z.array(TransferId) }),
   },
   /** Offers a file (an absolute path on this machine) to a contact: a full JID, or a bare one (its best resource). */
   'transfer.sendFile': {

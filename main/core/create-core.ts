@@ -20,6 +20,7 @@ import { createArchiveSyncRepo } from './archive/repos/archive-sync.ts';
 import { createStreamSessionRepo } from './archive/repos/stream-sessions.ts';
 import { createBlocklistRepo } from './archive/repos/blocklist.ts';
 import { createOwnStatusRepo } from './archive/repos/own-status.ts';
+import { createTransferRepo } from './archive/repos/transfers.ts';
 import { createRosterStateRepo } from './archive/repos/roster-state.ts';
 import { createSubscriptionRequestRepo } from './archive/repos/subscription-requests.ts';
 import type { AutoAwayOptions } from './accounts/presence-service.ts';
@@ -91,6 +92,11 @@ export interface CoreOptions {
   openFile?: (file: string) => Promise<void>;
   /** Shows a received file in the OS file manager (Electron: shell.showItemInFolder). */
   showItemInFolder?: (file: string) => void;
+  /**
+   * HTTP upload (issue 6): also plain http to a loopback address (a local test server). Only the
+   * test harnesses and the web host's `--test-hooks` mode set it; never the Electron shell.
+   */
+  insecureHttpForTests?: boolean;
 }
 
 export interface Core {
@@ -123,6 +129,8 @@ export function createCore(options: CoreOptions): Promise<Core> {
     ownStatus: createOwnStatusRepo(db),
   };
   const caps = createCapsCacheRepo(db);
+  // Transfer history (issue 6, migration 0016).
+  const transferHistory = createTransferRepo(db);
   const avatars = new AvatarCache(path.join(dataDir, 'avatars'));
   const store = createAccountStore(dataDir, log);
   const secrets = options.secrets ?? createMemorySecretStore();
@@ -210,6 +218,8 @@ export function createCore(options: CoreOptions): Promise<Core> {
       ...(options.livenessMs ? { livenessMs: options.livenessMs } : {}),
       transfers: {
         ...options.transfers,
+        history: transferHistory,
+        ...(options.insecureHttpForTests ? { insecureHttpForTests: true } : {}),
         downloadsDir: () =>
           settings.get().files.downloadsDir || (options.downloadsDir?.() ?? path.join(dataDir, 'downloads')),
       },
@@ -328,13 +338,19 @@ export function createCore(options: CoreOptions): Promise<Core> {
       await options.openFile(file);
       return {};
     },
+    'transfer.clearFinished': ({ accountId }) =>
+      Promise.resolve().then(() => ({
+        removed: (accountId ? [account(accountId)] : [...accounts.values()]).flatMap((a) =>
+          a.transfers.clearFinished(),
+        ),
+      })),
     'transfer.cancel': async ({ accountId, id }) => {
       await account(accountId).transfers.cancel(id);
       return {};
     },
     'transfer.sendFile': async ({ accountId, peer, path: file }) => {
       const checked = sendable(file);
-      return account(accountId).transfers.sendFile(peer, checked);
+      return account(accountId).transfers.sendFile(peer, checked, staging.mediaTypeOf(file));
     },
     // A staged file (issue 6) keeps the media type the renderer announced.
     'transfer.upload': async ({ accountId, path: file }) => {
@@ -369,6 +385,7 @@ export function createCore(options: CoreOptions): Promise<Core> {
     'account.remove': async ({ accountId }) => {
       const target = account(accountId);
       await target.remove();
+      transferHistory.removeAccount(target.id);
       accounts.delete(target.id);
       persist();
       rpc.emit('account.removed', { accountId: target.id });
@@ -531,6 +548,8 @@ export function createCore(options: CoreOptions): Promise<Core> {
     async shutdown() {
       attention.close();
       await registration.close();
+      // Transfer history (issue 6): running transfers end as interrupted, not as cancelled.
+      await Promise.allSettled([...accounts.values()].map((a) => a.transfers.interruptAll()));
       await Promise.allSettled([...accounts.values()].map((a) => a.signOut()));
       repos.archiveSync.flush(); // sync points moved by live messages (written a second late)
       db.close();

@@ -49,6 +49,8 @@ async function main(argv: string[]): Promise<void> {
     openExternal: createWebLinkOpener().openExternal,
     settingsStorage: createJsonSettingsStorage(dataDir),
     followLogLevelSetting: level === undefined,
+    // End-to-end tests only: HTTP upload may also use plain http to a loopback test server.
+    ...(values['test-hooks'] ? { insecureHttpForTests: true } : {}),
     openPath: (folder) => {
       process.stdout.write(`Parley web: would open the folder ${folder}\n`);
       return Promise.resolve();

@@ -54,7 +54,8 @@ export async function startCore(
     logs.push(line);
     if (process.env['PARLEY_TEST_LOG']) process.stderr.write(line + '\n');
   });
-  const core = await createCore({ dataDir: dir, log, ...options });
+  // HTTP upload over plain http to loopback (the transfer test server) is for tests only.
+  const core = await createCore({ dataDir: dir, log, insecureHttpForTests: true, ...options });
   const events: RecordedEvent[] = [];
   const waiters = new Set<() => void>();
   core.rpc.connect((frame) => {

@@ -1,7 +1,8 @@
 /**
  * XEP-0363 HTTP File Upload: the upload service (found through disco on the server, with its
  * size limit), the slot request and answer, and streaming PUT/GET with progress. Only https
- * URLs are used, except plain http to a loopback address (a local test server); a slot's
+ * URLs are used; plain http to a loopback address only when the caller allows it (the core's
+ * `insecureHttpForTests`, for a local test server: never in the Electron app); a slot's
  * headers are limited to the three the XEP allows, without line breaks.
  */
 import { createReadStream } from 'node:fs';
@@ -39,8 +40,11 @@ export function buildSlotRequest(filename: string, size: number, contentType = '
   return xml('request', { xmlns: NS_HTTP_UPLOAD, filename, size: String(size), 'content-type': contentType });
 }
 
-/** A URL we may use: https, or http to a loopback address; no credentials in it. */
-export function usableUrl(value: unknown): URL | undefined {
+/**
+ * A URL we may use: https (or, with `allowLoopbackHttp`, plain http to a loopback address, for
+ * tests only); no credentials in it.
+ */
+export function usableUrl(value: unknown, allowLoopbackHttp = false): URL | undefined {
   if (typeof value !== 'string' || value.length > MAX_URL) return undefined;
   let url: URL;
   try {
@@ -50,16 +54,18 @@ export function usableUrl(value: unknown): URL | undefined {
   }
   if (url.username || url.password) return undefined;
   if (url.protocol === 'https:') return url;
+  if (!allowLoopbackHttp) return undefined;
   const host = url.hostname.replace(/^\[|\]$/gu, '');
   const loopback = host === 'localhost' || (net.isIPv4(host) && host.startsWith('127.')) || host === '::1';
   return url.protocol === 'http:' && loopback ? url : undefined;
 }
 
-export function parseSlot(slot: Element | undefined): UploadSlot | undefined {
+/** The slot's URLs must be https (`allowLoopbackHttp`: or http on loopback, for tests only). */
+export function parseSlot(slot: Element | undefined, allowLoopbackHttp = false): UploadSlot | undefined {
   if (!slot?.is('slot', NS_HTTP_UPLOAD)) return undefined;
   const put = slot.getChild('put');
-  const putUrl = usableUrl(put?.attrs['url']);
-  const getUrl = usableUrl(slot.getChild('get')?.attrs['url']);
+  const putUrl = usableUrl(put?.attrs['url'], allowLoopbackHttp);
+  const getUrl = usableUrl(slot.getChild('get')?.attrs['url'], allowLoopbackHttp);
   if (!put || !putUrl || !getUrl) return undefined;
   const headers: Record<string, string> = {};
   for (const h of put.getChildren('header')) {
@@ -101,6 +107,8 @@ export async function putFile(
     req.once('response', resolve);
     req.once('error', reject);
   });
+  // When the request fails, the pipeline below rejects with the same error: never unhandled here.
+  response.catch(() => undefined);
   let sent = 0;
   const source = createReadStream(filePath, { start: 0, end: Math.max(0, size - 1) });
   source.on('data', (chunk) => {

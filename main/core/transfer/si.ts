@@ -117,7 +117,8 @@ export function parseOffer(si: Element): OfferParse {
     .map((o) => o.getChildText('value') ?? '')
     .filter((v) => v.length > 0);
   if (methods.length === 0) return { ok: false, error: 'no-valid-streams', sid };
-  const mime: unknown = si.attrs['mime-type'];
+  // XEP-0095 puts the media type on <si/>; some senders put it on <file/> instead.
+  const mime: unknown = si.attrs['mime-type'] ?? file.attrs['mime-type'];
   const date: unknown = file.attrs['date'];
   const desc = file.getChildText('desc');
   return {

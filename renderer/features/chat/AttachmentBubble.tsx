@@ -5,7 +5,8 @@
  * saved file); the core asks the size first, and a file above
  * CONFIRM_ABOVE waits for "Download anyway". While it runs: a progressbar and "Cancel"; then
  * the name it was saved under. What each message's download did is kept for this window, so
- * a row scrolled away and back shows it still.
+ * a row scrolled away and back shows it still; after a restart, the saved file is found again
+ * in the transfer history (the completed download of the same link), with Open / Show in folder.
  */
 import { useEffect, useState, type ReactNode } from 'react';
 import type { Message, Transfer } from '../../../preload/contract.ts';
@@ -14,6 +15,8 @@ import { useClient } from '../../app/core.ts';
 import { coreErrorText } from '../../i18n/errors.ts';
 import { useI18n, type Language } from '../../i18n/index.ts';
 import { ImagePreview } from '../transfers/ImagePreview.tsx';
+import { savedDownload } from '../transfers/format.ts';
+import { useTransfers } from '../transfers/useTransfers.ts';
 
 /** Ask before downloading more than this (100 MiB); the core never goes above 2 GiB without a yes. */
 export const CONFIRM_ABOVE = 100 * 1024 * 1024;
@@ -55,6 +58,7 @@ export function AttachmentBubble({ message: m, tab }: { message: Message; tab: n
     setPhaseState(next);
   };
   const transferId = phase.kind === 'transfer' ? phase.transfer.id : undefined;
+  const { transfers } = useTransfers();
 
   useEffect(() => {
     if (transferId === undefined) return undefined;
@@ -93,7 +97,12 @@ export function AttachmentBubble({ message: m, tab }: { message: Message; tab: n
   const attachment = m.attachment;
   if (attachment === undefined) return null;
   const name = attachment.name ?? t.attachmentUnnamed;
-  const transfer = phase.kind === 'transfer' ? phase.transfer : undefined;
+  // Not downloaded in this window: maybe in an earlier run (transfer history).
+  const saved = phase.kind === 'idle' ? savedDownload(transfers, m.accountId, attachment.url) : undefined;
+  const transfer = phase.kind === 'transfer' ? phase.transfer : saved;
+  const open = (tr: Transfer, reveal: boolean): void => {
+    client.call('transfer.open', { accountId: tr.accountId, id: tr.id, reveal }).catch(fail);
+  };
   const size = attachment.size ?? (transfer !== undefined && transfer.size > 0 ? transfer.size : undefined);
   const running = transfer !== undefined && transfer.state !== 'completed' && transfer.state !== 'failed';
   const percent =
@@ -124,7 +133,7 @@ export function AttachmentBubble({ message: m, tab }: { message: Message; tab: n
         </span>
         {size !== undefined && <span className="attachment-size">{formatSize(size, lang)}</span>}
       </div>
-      {(phase.kind === 'idle' || phase.kind === 'error' || transfer?.state === 'failed') && (
+      {((phase.kind === 'idle' && saved === undefined) || phase.kind === 'error' || transfer?.state === 'failed') && (
         <div className="attachment-actions">
           <button
             type="button"
@@ -196,6 +205,30 @@ export function AttachmentBubble({ message: m, tab }: { message: Message; tab: n
         <span className="attachment-note">
           {t.attachmentSaved(transfer.path === undefined ? name : baseName(transfer.path))}
         </span>
+      )}
+      {transfer?.state === 'completed' && transfer.path !== undefined && (
+        <div className="attachment-actions">
+          <button
+            type="button"
+            className="button secondary small"
+            tabIndex={tab}
+            onClick={() => {
+              open(transfer, false);
+            }}
+          >
+            {t.transferOpen}
+          </button>
+          <button
+            type="button"
+            className="button secondary small"
+            tabIndex={tab}
+            onClick={() => {
+              open(transfer, true);
+            }}
+          >
+            {t.transferShowInFolder}
+          </button>
+        </div>
       )}
       {transfer?.state === 'completed' && <ImagePreview transfer={transfer} tab={tab} />}
     </div>

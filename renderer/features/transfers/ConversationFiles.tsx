@@ -111,6 +111,12 @@ export function SendFileButton({ onFiles }: { onFiles: (files: File[]) => void }
   );
 }
 
+/**
+ * Finished transfers of earlier runs (transfer history) shown in a conversation: the newest few,
+ * so that their files can still be opened there; the transfers view lists them all.
+ */
+const MAX_EARLIER = 3;
+
 /** This conversation's transfers, newest first: active ones, and finished ones until dismissed. */
 export function ConversationTransfers({ accountId, peer }: { accountId: string; peer: string }): ReactNode {
   const { t } = useI18n();
@@ -125,14 +131,21 @@ export function ConversationTransfers({ accountId, peer }: { accountId: string; 
         // A finished upload is the file message itself; while it runs, its progress is here.
         (store.uploadedFor(tr.id)?.peer === peer && tr.state !== 'completed')),
   );
+  const earlier = new Set(
+    mine
+      .filter((tr) => store.fromHistory(tr.id))
+      .slice(-MAX_EARLIER)
+      .map((tr) => tr.id),
+  );
+  const shown = mine.filter((tr) => !store.fromHistory(tr.id) || earlier.has(tr.id));
   const prep = preparing.filter((p) => p.accountId === accountId && p.peer === peer);
   const errs = errors.filter((e) => e.accountId === accountId && e.peer === peer);
-  if (mine.length === 0 && prep.length === 0 && errs.length === 0) return null;
+  if (shown.length === 0 && prep.length === 0 && errs.length === 0) return null;
   return (
     <ul className="transfer-list conversation-transfers" aria-label={t.transfersInConversation}>
       <PreparingItems items={prep} store={store} showPeer={false} />
       <SendErrorItems errors={errs} store={store} />
-      {[...mine].reverse().map((tr) => (
+      {[...shown].reverse().map((tr) => (
         <TransferItem
           key={tr.id}
           transfer={tr}

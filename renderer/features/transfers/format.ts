@@ -88,6 +88,10 @@ export function reasonText(reason: Transfer['reason'], t: Messages): string {
       return t.reasonHashMismatch;
     case 'cancelled':
       return t.reasonCancelled;
+    case 'interrupted':
+      return t.reasonInterrupted;
+    case 'offline':
+      return t.reasonOffline;
     case 'error':
     case undefined:
       return t.reasonError;
@@ -107,4 +111,29 @@ export function percent(tr: Transfer): number {
 export function bareOf(jid: string): string {
   const slash = jid.indexOf('/');
   return (slash === -1 ? jid : jid.slice(0, slash)).toLowerCase();
+}
+
+/** A URL compared as the core stores it (`URL.href`); the text itself when it does not parse. */
+function normalUrl(url: string): string {
+  try {
+    return new URL(url).href;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * Transfer history: the newest completed download of a shared link (`attachment.download`) by
+ * this account, so that a file bubble finds its saved file again after a restart.
+ */
+export function savedDownload(transfers: readonly Transfer[], accountId: string, url: string): Transfer | undefined {
+  const wanted = normalUrl(url);
+  return transfers.findLast(
+    (tr) =>
+      tr.accountId === accountId &&
+      tr.direction === 'in' &&
+      tr.state === 'completed' &&
+      tr.url !== undefined &&
+      normalUrl(tr.url) === wanted,
+  );
 }

@@ -68,6 +68,8 @@ export class TransferStore {
   /** Every transfer of this session, by id (the core's list, kept live by 'transfer.updated'). */
   #transfers: readonly Transfer[] = [];
   #loadedEpoch = 0;
+  /** Transfer history: transfers already finished when the core's list was loaded (an earlier run's). */
+  readonly #history = new Set<string>();
 
   constructor(client: Client) {
     this.#client = client;
@@ -83,6 +85,9 @@ export class TransferStore {
     this.#loadedEpoch = epoch;
     try {
       const { transfers } = await this.#client.call('transfers.list', {});
+      const known = new Set(this.#transfers.map((x) => x.id));
+      for (const t of transfers)
+        if ((t.state === 'completed' || t.state === 'failed') && !known.has(t.id)) this.#history.add(t.id);
       this.#put(transfers);
     } catch (err) {
       this.#loadedEpoch = 0; // try again on the next mount
@@ -101,6 +106,20 @@ export class TransferStore {
   }
 
   transfers = (): readonly Transfer[] => this.#transfers;
+
+  /** Whether a transfer was already finished when this window loaded the list (history, not news). */
+  fromHistory(id: string): boolean {
+    return this.#history.has(id);
+  }
+
+  /** Transfer history: forgets every finished transfer (the core deletes their rows; files stay). */
+  async clearFinished(): Promise<void> {
+    const { removed } = await this.#client.call('transfer.clearFinished', {});
+    const gone = new Set(removed);
+    this.#transfers = this.#transfers.filter((t) => !gone.has(t.id));
+    for (const id of gone) this.#history.delete(id);
+    this.#notify();
+  }
 
   /** The contact an upload was made for (its transfer's peer is the upload service). */
   uploadedFor(id: string): { accountId: string; peer: string } | undefined {

@@ -47,10 +47,16 @@ export const transfersEn = {
   reasonHashMismatch: 'The file did not match its checksum and was deleted.',
   reasonCancelled: 'The transfer was cancelled.',
   reasonError: 'The transfer failed.',
+  // Stalls and disconnects (jingle): our account, or the other side, went offline first.
+  reasonOffline: 'The transfer ended because one side went offline.',
   fileReadFailed: (name: string) => `${name} could not be read.`,
   fileSendFailed: (name: string, why: string) => `${name} could not be sent: ${why}`,
   uploadLinkFailed: (name: string) => `${name} was uploaded, but its link could not be sent.`,
   bytesUnit: 'B',
+  // Transfer history (issue 6): finished transfers survive a restart until cleared.
+  reasonInterrupted: 'Parley was closed during the transfer; the partial file was removed.',
+  transfersClearFinished: 'Clear finished',
+  transfersClearFailed: 'The finished transfers could not be cleared.',
 };
 
 type Widen<T> = T extends (...args: infer A) => string ? (...args: A) => string : string;
@@ -98,8 +104,14 @@ export const transfersZhCN: { readonly [K in keyof typeof transfersEn]: Widen<(t
   reasonHashMismatch: '文件与其校验和不符，已被删除。',
   reasonCancelled: '传输已取消。',
   reasonError: '传输失败。',
+  // Stalls and disconnects (jingle).
+  reasonOffline: '由于一方已离线，传输已终止。',
   fileReadFailed: (name) => `无法读取 ${name}。`,
   fileSendFailed: (name, why) => `无法发送 ${name}：${why}`,
   uploadLinkFailed: (name) => `${name} 已上传，但无法发送其链接。`,
   bytesUnit: '字节',
+  // Transfer history (issue 6): finished transfers survive a restart until cleared.
+  reasonInterrupted: '传输时 Parley 被关闭了，未完成的文件已删除。',
+  transfersClearFinished: '清除已完成',
+  transfersClearFailed: '无法清除已完成的传输。',
 };

@@ -208,8 +208,10 @@ test('the file bubble in Chinese', async () => {
   await page.getByRole('tablist').getByRole('tab', { name: 'Bob' }).click();
   const file = messages.getByRole('group', { name: '文件 meeting notes.txt' });
   await expect(file).toBeVisible();
-  await file.getByRole('button', { name: '下载' }).click();
-  await expect(file).toContainText('已保存为 meeting notes (1).txt');
+  // Downloaded before the reload: the bubble finds the saved file again (transfer history).
+  await expect(file).toContainText('已保存为 meeting notes.txt');
+  await expect(file.getByRole('button', { name: '下载' })).toHaveCount(0);
+  await expect(file.getByRole('button', { name: '在文件夹中显示' })).toBeVisible();
   await page.screenshot({ path: path.join(shots, 'attachment-zh-CN.png') });
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.screenshot({ path: path.join(shots, 'attachment-zh-CN-dark.png') });

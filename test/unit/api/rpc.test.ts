@@ -88,6 +88,7 @@ function setup(overrides: Partial<Handlers> = {}) {
     'transfer.accept': unexpected,
     'transfer.decline': unexpected,
     'transfer.cancel': unexpected,
+    'transfer.clearFinished': unexpected,
     'transfer.open': unexpected,
     'transfer.preview': unexpected,
     'transfer.sendFile': unexpected,
@@ -216,5 +217,25 @@ describe('api/rpc (the contract over a frame transport)', () => {
     session.close();
     server.emit('account.state', { ...account, status: 'online' });
     assert.deepEqual(seen, ['connecting']);
+  });
+});
+
+describe('api/rpc: transfer.clearFinished (issue 6, transfer history)', () => {
+  it('takes only an optional account id', async () => {
+    const cleared: unknown[] = [];
+    const { client } = setup({
+      'transfer.clearFinished': (input) => {
+        cleared.push(input);
+        return Promise.resolve({ removed: ['0'.repeat(24)] });
+      },
+    });
+    const call = (input: unknown): Promise<unknown> => client.call('transfer.clearFinished', input as never);
+    for (const input of [{ accountId: 'x' }, { accountId: 7 }, { accountId: 'a@b', ids: ['x'] }, { all: true }, null]) {
+      await assert.rejects(call(input), (err: RpcError) => err.code === 'bad-request', JSON.stringify(input));
+    }
+    assert.deepEqual(cleared, []);
+    assert.deepEqual(await call({}), { removed: ['0'.repeat(24)] });
+    assert.deepEqual(await call({ accountId: 'a@b' }), { removed: ['0'.repeat(24)] });
+    assert.equal(cleared.length, 2);
   });
 });

@@ -36,11 +36,12 @@ Injected: yes</header>
     );
   });
 
-  it('uses https, and plain http only on loopback; never credentials in the URL', () => {
+  it('uses https (plain http only on loopback, and only for tests); never credentials in the URL', () => {
     assert.ok(usableUrl('https://example.org/a'));
-    assert.ok(usableUrl('http://127.0.0.1:5280/file_share/x'));
-    assert.ok(usableUrl('http://[::1]:80/x'));
-    assert.equal(usableUrl('http://example.org/a'), undefined);
+    assert.equal(usableUrl('http://127.0.0.1:5280/file_share/x'), undefined);
+    assert.ok(usableUrl('http://127.0.0.1:5280/file_share/x', true));
+    assert.ok(usableUrl('http://[::1]:80/x', true));
+    assert.equal(usableUrl('http://example.org/a', true), undefined);
     assert.equal(usableUrl('https://user:pw@example.org/a'), undefined);
     assert.equal(usableUrl('javascript:alert(1)'), undefined);
     assert.equal(usableUrl('file:///etc/passwd'), undefined);
