@@ -80,7 +80,7 @@ import {
   parseOffer,
   type FileOffer,
 } from './si.ts';
-import { DirectStreamhost, connectStreamhost, localAddresses } from './socks5.ts';
+import { DirectStreamhost, connectStreamhost, localAddresses, readChunks } from './socks5.ts';
 import { JingleTransfers, type JingleState } from './jingle-session.ts';
 import { supportsJingleFt, type JingleFile } from './jingle.ts';
 import type { AutoAcceptPolicy } from './auto-accept.ts';
@@ -775,33 +775,35 @@ export class TransferService {
     const file = e.file;
     if (!file) return;
     this.#set(e, { state: 'transferring' });
+    let finished = false;
     const finish = () => {
-      socket.removeAllListeners('data');
+      finished = true;
       void this.#finishIncoming(e, () => socket.end());
     };
-    socket.on('data', (chunk: Buffer) => {
-      if (e.done) return;
+    const onChunk = (chunk: Buffer): boolean => {
+      if (e.done || finished) return true;
       let ok: boolean;
       try {
-        ok = file.push(chunk);
+        ok = file.push(chunk); // copied: the chunk is the socket's reused buffer
       } catch (err) {
         const [reason, message] = this.#reasonOf(err);
         void this.#fail(e, reason, message);
-        return;
+        return true;
       }
       if (file.bytes === e.t.size) finish();
       else if (!ok) {
-        socket.pause();
         void file.drained().then(() => socket.resume());
+        return false;
       }
-    });
+      return true;
+    };
     socket.on('error', () => undefined);
     socket.on('close', () => {
       if (!e.done && !e.finishing)
         void this.#fail(e, 'cancelled', 'The sender closed the connection before the whole file arrived.');
     });
     if (e.t.size === 0) finish();
-    else socket.resume();
+    else readChunks(socket, onChunk);
   }
 
   async #finishIncoming(e: Entry, after?: () => void): Promise<void> {
