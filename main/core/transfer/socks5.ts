@@ -141,10 +141,6 @@ export function connectStreamhost(
     };
     const onData = (chunk: Buffer) => {
       buf = Buffer.concat([buf, chunk]);
-      if (buf.length > MAX_HANDSHAKE) {
-        fail(new Socks5Error('oversized SOCKS5 answer'));
-        return;
-      }
       if (stage === 'greeting') {
         if (buf.length < 2) return;
         if (buf[0] !== VERSION || buf[1] !== 0) {
@@ -156,7 +152,11 @@ export function connectStreamhost(
         socket.write(request(dst));
       }
       const reply = parseAddressed(buf);
-      if (reply === 'short') return;
+      if (reply === 'short') {
+        // (A complete reply is at most 262 bytes: what follows it is data, not the answer.)
+        if (buf.length > MAX_HANDSHAKE) fail(new Socks5Error('oversized SOCKS5 answer'));
+        return;
+      }
       if (reply === 'bad') {
         fail(new Socks5Error('malformed SOCKS5 reply'));
         return;
