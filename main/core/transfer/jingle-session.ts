@@ -649,12 +649,13 @@ export class JingleTransfers {
     if (!from || !peer?.resource) return stanzaError('modify', 'bad-request');
     const parsed = parseJingle(el);
     if (!parsed.ok) {
-      if (parsed.error === 'size' && parsed.sid) {
-        // Refused: answered, then ended with a reason.
+      if ((parsed.error === 'size' || parsed.error === 'terminate') && parsed.sid) {
+        // Refused: answered, then ended with a reason (an unsupported application, transport or encryption: its own).
         const sid = parsed.sid;
+        const reason = parsed.error === 'terminate' ? parsed.reason : 'failed-application';
         queueMicrotask(() => {
           stream.iq
-            .set(buildJingle({ action: 'session-terminate', sid, reason: 'failed-application' }), from, IQ_TIMEOUT_MS)
+            .set(buildJingle({ action: 'session-terminate', sid, reason }), from, IQ_TIMEOUT_MS)
             .catch(() => undefined);
         });
         return true;
@@ -667,12 +668,21 @@ export class JingleTransfers {
     const s = e?.jingle;
     if (!e || !s) {
       // The peer's session-terminate for a transfer that already ended here (all sent, or failed).
-      if (j.action === 'session-terminate' && this.#session(from, j.sid, true)) return true;
+      // Likewise its session-info (a checksum sent after the bytes, as Conversations and Gajim do).
+      if ((j.action === 'session-terminate' || j.action === 'session-info') && this.#session(from, j.sid, true))
+        return true;
       return buildUnknownSession();
     }
     switch (j.action) {
       case 'session-accept': {
         if (s.role !== 'initiator' || e.t.state !== 'waiting') return stanzaError('cancel', 'unexpected-request');
+        if ((j.content?.file?.rangeOffset ?? 0) > 0) {
+          // A resumed transfer (XEP-0234 §6.4 <range offset/>): never offered (no <range/>), not sendable.
+          queueMicrotask(() => {
+            void this.#host.fail(e, 'error', 'The recipient asked for only part of the file, which cannot be sent.');
+          });
+          return true;
+        }
         clearTimeout(e.timer);
         this.#host.set(e, { state: 'connecting' });
         const accepted = j.content?.transport;

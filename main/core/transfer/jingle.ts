@@ -20,8 +20,7 @@ export const NS_JINGLE_FT = 'urn:xmpp:jingle:apps:file-transfer:5';
 export const NS_JINGLE_FT_4 = 'urn:xmpp:jingle:apps:file-transfer:4';
 export const NS_JINGLE_FT_3 = 'urn:xmpp:jingle:apps:file-transfer:3';
 const FT_NAMESPACES: readonly string[] = [NS_JINGLE_FT, NS_JINGLE_FT_4, NS_JINGLE_FT_3];
-/** Encryption we cannot undo: JET (XEP-0391) `<security/>`, Conversations' legacy OMEMO key in `<file/>`. */
-const NS_JET = 'urn:xmpp:jingle:jet:0';
+/** Encryption we cannot undo (besides any `<security/>`, e.g. XEP-0391 JET): Conversations' legacy OMEMO key in `<file/>`. */
 const NS_LEGACY_OMEMO = 'eu.siacs.conversations.axolotl';
 export const NS_JINGLE_S5B = 'urn:xmpp:jingle:transports:s5b:1';
 export const NS_JINGLE_IBB = 'urn:xmpp:jingle:transports:ibb:1';
@@ -89,6 +88,8 @@ export interface JingleFile {
   hashesUsed?: string[] | undefined;
   /** The XEP-0234 namespace of an offer in an older version (absent: the current one, :5). */
   ns?: string | undefined;
+  /** A session-accept's `<range offset/>` above 0: a resumed transfer asked for (XEP-0234 §6.4); never sent. */
+  rangeOffset?: number | undefined;
 }
 
 export type CandidateType = 'direct' | 'assisted' | 'tunnel' | 'proxy';
@@ -248,6 +249,8 @@ export function parseFile(description: Element | undefined): JingleFile | undefi
   if (size > MAX_OFFER_SIZE) return 'size';
   const media = text(file.getChild('media-type'), MAX_MIME);
   const desc = file.getChild('desc')?.text().trim();
+  const offset: unknown = file.getChild('range')?.attrs['offset'];
+  const rangeOffset = typeof offset === 'string' && /^\d{1,16}$/u.test(offset) ? Number(offset) : 0;
   return {
     name,
     size,
@@ -257,6 +260,7 @@ export function parseFile(description: Element | undefined): JingleFile | undefi
     hashes: parseHashes(file),
     ...(parseHashesUsed(file).length > 0 ? { hashesUsed: parseHashesUsed(file) } : {}),
     ...(ns === NS_JINGLE_FT ? {} : { ns }),
+    ...(rangeOffset > 0 ? { rangeOffset } : {}),
   };
 }
 
@@ -346,15 +350,16 @@ export function parseJingle(el: Element): JingleParse {
     if ((creator !== 'initiator' && creator !== 'responder') || typeof name !== 'string' || name.length > 256)
       return { ok: false, error: 'bad-request', sid };
     const transportEl = c.getChild('transport', NS_JINGLE_S5B) ?? c.getChild('transport', NS_JINGLE_IBB);
-    const descriptionEl = c.getChildren('description').find((d) => FT_NAMESPACES.includes(d.getNS()));
+    const descriptionEl = c.getChildren('description').find((d) => FT_NAMESPACES.includes(d.getNS() ?? ''));
     if (action === 'session-initiate') {
       const refuse = (reason: JingleReason): JingleParse => ({ ok: false, error: 'terminate', sid, reason });
       // Another application (a call, an ancient file-transfer:1/:2), another transport (ICE,
-      // WebRTC data channel), or bytes encrypted with keys we do not hold: said, not guessed.
+      // WebRTC data channel), or bytes wrapped in a layer we lack (JET, Gajim's XTLS, any
+      // `<security/>`) or encrypted with keys we do not hold: said, not guessed.
       if (!descriptionEl && c.getChild('description')) return refuse('unsupported-applications');
       if (!transportEl && c.getChild('transport')) return refuse('unsupported-transports');
       const offered = descriptionEl?.getChild('offer') ?? descriptionEl;
-      if (c.getChild('security', NS_JET) ?? offered?.getChild('file')?.getChild('encrypted', NS_LEGACY_OMEMO))
+      if (c.getChild('security') ?? offered?.getChild('file')?.getChild('encrypted', NS_LEGACY_OMEMO))
         return refuse('security-error');
     }
     const file = parseFile(descriptionEl);
@@ -377,7 +382,7 @@ export function parseJingle(el: Element): JingleParse {
   if (reason !== undefined) jingle.reason = REASONS.includes(reason) ? (reason as JingleReason) : 'general-error';
   const checksum = el
     .getChildren('checksum')
-    .find((x) => FT_NAMESPACES.includes(x.getNS()))
+    .find((x) => FT_NAMESPACES.includes(x.getNS() ?? ''))
     ?.getChild('file');
   if (checksum) jingle.checksum = parseHashes(checksum);
   return { ok: true, jingle };
