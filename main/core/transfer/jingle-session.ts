@@ -116,7 +116,8 @@ export interface JingleHost {
   waitForStream(e: TransferEntry): void;
   receiveSocket(e: TransferEntry, socket: net.Socket): void;
   sendSocket(e: TransferEntry, filePath: string, socket: net.Socket): Promise<void>;
-  sendIbb(stream: XmppStream, e: TransferEntry, filePath: string): Promise<void>;
+  /** `blockSize`: at most this many bytes per block (what a Jingle session negotiated). */
+  sendIbb(stream: XmppStream, e: TransferEntry, filePath: string, blockSize?: number): Promise<void>;
   findProxy(stream: XmppStream): Promise<Streamhost | undefined>;
   hashFile(filePath: string, signal: AbortSignal): Promise<string>;
   /** An incoming offer passed the size checks and waits for an answer (auto-accept may give it). */
@@ -686,6 +687,9 @@ export class JingleTransfers {
         clearTimeout(e.timer);
         this.#host.set(e, { state: 'connecting' });
         const accepted = j.content?.transport;
+        // XEP-0261: the responder may lower the block size; the smaller one is used.
+        if (s.transport.kind === 'ibb' && accepted?.kind === 'ibb')
+          s.transport.blockSize = Math.min(s.transport.blockSize, accepted.blockSize);
         if (s.transport.kind === 's5b') {
           // XEP-0260: we try the responder's candidates too (none when it offered none).
           s.peerCandidates = accepted?.kind === 's5b' && accepted.sid === e.sid ? accepted.candidates : [];
@@ -758,8 +762,10 @@ export class JingleTransfers {
         return true;
       }
       case 'transport-accept': {
-        if (s.role !== 'initiator' || !s.replaced || j.content?.transport?.kind !== 'ibb')
+        const replacement = j.content?.transport;
+        if (s.role !== 'initiator' || !s.replaced || replacement?.kind !== 'ibb')
           return stanzaError('cancel', 'unexpected-request');
+        if (s.transport.kind === 'ibb') s.transport.blockSize = Math.min(s.transport.blockSize, replacement.blockSize);
         queueMicrotask(() => void this.#sendIbb(stream, e));
         return true;
       }
@@ -815,7 +821,12 @@ export class JingleTransfers {
     const filePath = e.jingle?.filePath;
     if (!filePath || e.done) return;
     try {
-      await this.#host.sendIbb(stream, e, filePath);
+      await this.#host.sendIbb(
+        stream,
+        e,
+        filePath,
+        e.jingle?.transport.kind === 'ibb' ? e.jingle.transport.blockSize : undefined,
+      );
     } catch (err) {
       const [reason, message] = this.#host.reasonOf(err);
       await this.#host.fail(e, reason, message);

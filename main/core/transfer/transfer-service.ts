@@ -263,7 +263,7 @@ export class TransferService {
         this.#receiveSocket(e, socket);
       },
       sendSocket: (e, filePath, socket) => this.#sendSocket(e, filePath, socket),
-      sendIbb: (stream, e, filePath) => this.#sendIbb(stream, e, filePath),
+      sendIbb: (stream, e, filePath, blockSize) => this.#sendIbb(stream, e, filePath, blockSize),
       findProxy: (stream) => this.#findProxy(stream),
       hashFile: (filePath, signal) => hashFile(filePath, signal),
       offerReady: (e) => {
@@ -1348,14 +1348,14 @@ export class TransferService {
     this.#completed(e);
   }
 
-  async #sendIbb(stream: XmppStream, e: Entry, filePath: string): Promise<void> {
+  async #sendIbb(stream: XmppStream, e: Entry, filePath: string, maxBlockSize = IBB_BLOCK_SIZE): Promise<void> {
     this.#set(e, { state: 'connecting' });
-    let blockSize = IBB_BLOCK_SIZE;
+    let blockSize = Math.min(IBB_BLOCK_SIZE, maxBlockSize);
     try {
       await stream.iq.set(buildOpen(e.sid, blockSize), e.t.peer, IQ_TIMEOUT_MS);
     } catch (err) {
       if (stanzaCondition(err) !== 'resource-constraint' || e.done) throw err;
-      blockSize = IBB_FALLBACK_BLOCK_SIZE;
+      blockSize = Math.min(IBB_FALLBACK_BLOCK_SIZE, maxBlockSize);
       await stream.iq.set(buildOpen(e.sid, blockSize), e.t.peer, IQ_TIMEOUT_MS);
     }
     if (e.done) return;

@@ -366,6 +366,10 @@ export const PARLEY_FEATURES: readonly string[] = Object.freeze([
   NS_JINGLE_FT,
   NS_JINGLE_S5B,
   NS_JINGLE_IBB,
+  // XEP-0300 §4: the hash functions we check a file with (Gajim hashes only with one its peer
+  // announces; others send sha-256 anyway).
+  'urn:xmpp:hashes:2',
+  'urn:xmpp:hash-function-text-names:sha-256',
 ]);
 
 export const parleyIdentity: Readonly<DiscoIdentity> = Object.freeze({

@@ -27,6 +27,7 @@ import {
 } from '../../../main/core/transfer/jingle.ts';
 import { NS_IBB } from '../../../main/core/transfer/si.ts';
 import { TransferService } from '../../../main/core/transfer/transfer-service.ts';
+import { parleyInfo } from '../../../main/core/xmpp/disco.ts';
 import type { XmppStream } from '../../../main/core/xmpp/entity.ts';
 import { stanza } from '../../support/stanza.ts';
 import { OWN, scriptedTransferService, tempDir } from './harness.ts';
@@ -559,6 +560,13 @@ async function sender(options: { socks5Direct: boolean }) {
 }
 
 describe('transfer/jingle interop: what Parley sends parses as Conversations, Dino and Gajim expect', () => {
+  it('our disco#info announces Jingle file transfer and sha-256 (Gajim hashes only with an announced function)', () => {
+    const features = parleyInfo().features;
+    for (const f of [NS_JINGLE, NS_JINGLE_FT, NS_JINGLE_S5B, NS_JINGLE_IBB, NS_HASHES])
+      assert.ok(features.includes(f), f);
+    assert.ok(features.includes('urn:xmpp:hash-function-text-names:sha-256'));
+  });
+
   it('session-initiate over SOCKS5: every attribute those parsers require', async () => {
     const { service, file, sent } = await sender({ socks5Direct: true });
     const t = await service.sendFile('romeo@montague.lit', file);
@@ -632,6 +640,9 @@ describe('transfer/jingle interop: what Parley sends parses as Conversations, Di
       `<jingle xmlns="urn:xmpp:jingle:1" action="session-terminate" sid="${offer.sid}"><reason><success/></reason></jingle>`,
     );
     await until(() => sent.some((el) => el.is('data', NS_IBB)), 'the data');
+    // The smaller block size wins (XEP-0261 §2): Dino's 4096, not our 16 KiB.
+    const open = sent.find((el) => el.is('open', NS_IBB));
+    assert.equal(open?.attrs['block-size'], '4096', String(open));
     assert.equal(await iq(success), true);
     await until(() => service.list().find((x) => x.id === t.id)?.state === 'completed', 'completed');
   });
