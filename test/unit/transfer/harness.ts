@@ -4,7 +4,7 @@
  * its downloads folder is a fresh temporary one (removed after the test file).
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after } from 'node:test';
@@ -34,15 +34,41 @@ export async function tempDir(prefix: string): Promise<string> {
   return dir;
 }
 
+/** An IQ get that fails as a plain error: no disco#info, no upload service. */
+export const noDisco = () => Promise.reject(new Error('no disco here'));
+/** An IQ get that fails as the server's `<item-not-found/>` error. */
+export const itemNotFound = () =>
+  Promise.reject(Object.assign(new Error('no'), { name: 'StanzaError', condition: 'item-not-found' }));
+
+/** How the scripted stream and the peer answer: what a sending test needs (a receiving one, none of it). */
+export interface Scripted {
+  /** The peer's connected resources, best first (none by default). */
+  resources?: string[];
+  /** What each of the peer's resources announces through the context's caps (unset by default). */
+  features?: string[];
+  /** Answers each IQ set the service sends, once recorded in `sent` (an empty result by default). */
+  set?: (el: Element) => Promise<Element | undefined>;
+  /** Answers each IQ get (the stream has no `iq.get` by default). */
+  get?: (el: Element) => Promise<Element>;
+  /** Answers each IQ request, e.g. for an upload slot (the stream has no `iq.request` by default). */
+  request?: (el: Element) => Promise<Element>;
+}
+
 /**
  * A TransferService for juliet@capulet.lit (no SOCKS5 either way unless `options` says so),
- * downloading into a new folder named `dirPrefix…`.
+ * downloading into a new folder named `dirPrefix…`; `scripted` makes the peer and the stream
+ * answer as a sending test needs.
  */
-export async function scriptedTransferService(dirPrefix: string, options: Omit<TransferOptions, 'downloadsDir'> = {}) {
+export async function scriptedTransferService(
+  dirPrefix: string,
+  options: Omit<TransferOptions, 'downloadsDir'> = {},
+  scripted: Scripted = {},
+) {
   const dir = await tempDir(dirPrefix);
   const handlers = new Map<string, Handler>();
   const sent: Element[] = [];
   const stanzaHandlers: ((el: Element) => Promise<void> | void)[] = [];
+  const { set, get, request, resources = [], features } = scripted;
   const stream = {
     entity: { jid: { toString: () => OWN } },
     onIq(_type: string, ns: string, name: string, handler: Handler) {
@@ -54,8 +80,10 @@ export async function scriptedTransferService(dirPrefix: string, options: Omit<T
     iq: {
       set: (el: Element) => {
         sent.push(el);
-        return Promise.resolve(undefined);
+        return set ? set(el) : Promise.resolve(undefined);
       },
+      ...(get && { get }),
+      ...(request && { request }),
     },
   } as unknown as XmppStream;
   const events: Transfer[] = [];
@@ -67,7 +95,8 @@ export async function scriptedTransferService(dirPrefix: string, options: Omit<T
       emit: (_name, t) => events.push(t),
       stream: () => stream,
       online: () => stream,
-      resources: () => [],
+      resources: () => resources,
+      ...(features && { features: () => Promise.resolve(features) }),
     },
     { downloadsDir: () => dir, socks5Direct: false, socks5Proxy: false, ...options },
   );
@@ -84,5 +113,11 @@ export async function scriptedTransferService(dirPrefix: string, options: Omit<T
   const inbound = async (el: Element) => {
     for (const handler of stanzaHandlers) await handler(el);
   };
-  return { dir, service, events, iq, sent, inbound };
+  /** Writes `data` to `name` in the test's folder, for the service to send; its path. */
+  const fileToSend = async (name: string, data: Buffer | string) => {
+    const file = path.join(dir, name);
+    await writeFile(file, data);
+    return file;
+  };
+  return { dir, service, events, iq, sent, inbound, fileToSend };
 }

@@ -11,19 +11,16 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import xml from '@xmpp/xml';
 import type { Element } from '@xmpp/xml';
-import type { Transfer } from '../../../preload/contract.ts';
 import { openArchive } from '../../../main/core/archive/open.ts';
 import { createTransferRepo } from '../../../main/core/archive/repos/transfers.ts';
 import { CoreError } from '../../../main/core/errors.ts';
-import { silentLogger } from '../../../main/core/log.ts';
 import { NS_HTTP_UPLOAD, parseSlot, usableUrl } from '../../../main/core/transfer/http-upload.ts';
 import { NS_JINGLE, NS_JINGLE_FT, NS_JINGLE_IBB, parseJingle } from '../../../main/core/transfer/jingle.ts';
 import { NS_IBB, NS_SI, NS_SI_FT, buildOffer, parseOffer } from '../../../main/core/transfer/si.ts';
-import { TransferService, type TransferOptions } from '../../../main/core/transfer/transfer-service.ts';
+import type { TransferOptions } from '../../../main/core/transfer/transfer-service.ts';
 import { mediaTypeFor, mediaTypeOfName, plainMediaType } from '../../../main/core/upload/media-type.ts';
-import type { XmppStream } from '../../../main/core/xmpp/entity.ts';
 import { stanza } from '../../support/stanza.ts';
-import { OWN, PEER, scriptedTransferService, tempDir } from './harness.ts';
+import { PEER, itemNotFound, scriptedTransferService, tempDir } from './harness.ts';
 
 const ACCOUNT = 'juliet@capulet.lit';
 
@@ -118,38 +115,13 @@ describe('transfer/transfer-service: transfer history (issue 6)', () => {
 
 /** A sender whose peer has `features`; what it sets is recorded and never answered. */
 async function sender(features: string[], options: Omit<TransferOptions, 'downloadsDir'> = {}) {
-  const dir = await tempDir('parley-media-');
-  const sent: Element[] = [];
-  const stream = {
-    entity: { jid: { toString: () => OWN } },
-    onIq: () => undefined,
-    iq: {
-      set: (el: Element) => {
-        sent.push(el);
-        return new Promise<undefined>(() => undefined);
-      },
-      get: () => Promise.reject(Object.assign(new Error('no'), { name: 'StanzaError', condition: 'item-not-found' })),
-    },
-  } as unknown as XmppStream;
-  const events: Transfer[] = [];
-  const service = new TransferService(
-    {
-      id: ACCOUNT,
-      log: silentLogger,
-      now: Date.now,
-      emit: (_name, t) => events.push(t),
-      stream: () => stream,
-      online: () => stream,
-      resources: () => [PEER],
-      features: () => Promise.resolve(features),
-    },
-    { downloadsDir: () => dir, socks5Direct: false, socks5Proxy: false, ...options },
-  );
-  const file = async (name: string) => {
-    const p = path.join(dir, name);
-    await writeFile(p, 'hello');
-    return p;
-  };
+  const { service, sent, events, fileToSend } = await scriptedTransferService('parley-media-', options, {
+    resources: [PEER],
+    features,
+    set: () => new Promise<undefined>(() => undefined),
+    get: itemNotFound,
+  });
+  const file = (name: string) => fileToSend(name, 'hello');
   const first = async () => {
     await eventually(() => sent.length > 0, 'an offer went out');
     return sent[0] ?? stanza('<x/>');
@@ -271,42 +243,25 @@ describe('transfer/http-upload (XEP-0363): https only, unless made for tests', (
     await writeFile(file, 'hello');
     const run = async (options: Omit<TransferOptions, 'downloadsDir'>) => {
       const puts: string[] = [];
-      const stream = {
-        entity: { jid: { toString: () => OWN } },
-        onIq: () => undefined,
-        iq: {
-          get: (el: Element) =>
-            Promise.resolve(
-              el.attrs['xmlns'] === 'http://jabber.org/protocol/disco#info'
-                ? xml(
-                    'query',
-                    { xmlns: 'http://jabber.org/protocol/disco#info' },
-                    xml('identity', { category: 'store', type: 'file', name: 'up' }),
-                    xml('feature', { var: NS_HTTP_UPLOAD }),
-                  )
-                : xml('query', { xmlns: 'http://jabber.org/protocol/disco#items' }),
-            ),
-          request: () => {
-            puts.push('slot');
-            return Promise.resolve(
-              xml('iq', { type: 'result' }, slot('http://127.0.0.1:9/a.txt', 'http://127.0.0.1:9/a.txt')),
-            );
-          },
+      const { service, events } = await scriptedTransferService('parley-http-up-', options, {
+        get: (el: Element) =>
+          Promise.resolve(
+            el.attrs['xmlns'] === 'http://jabber.org/protocol/disco#info'
+              ? xml(
+                  'query',
+                  { xmlns: 'http://jabber.org/protocol/disco#info' },
+                  xml('identity', { category: 'store', type: 'file', name: 'up' }),
+                  xml('feature', { var: NS_HTTP_UPLOAD }),
+                )
+              : xml('query', { xmlns: 'http://jabber.org/protocol/disco#items' }),
+          ),
+        request: () => {
+          puts.push('slot');
+          return Promise.resolve(
+            xml('iq', { type: 'result' }, slot('http://127.0.0.1:9/a.txt', 'http://127.0.0.1:9/a.txt')),
+          );
         },
-      } as unknown as XmppStream;
-      const events: Transfer[] = [];
-      const service = new TransferService(
-        {
-          id: ACCOUNT,
-          log: silentLogger,
-          now: Date.now,
-          emit: (_name, t) => events.push(t),
-          stream: () => stream,
-          online: () => stream,
-          resources: () => [],
-        },
-        { downloadsDir: () => dir, ...options },
-      );
+      });
       await service.upload(file);
       await eventually(() => events.at(-1)?.state === 'failed', 'the upload ended');
       return events.at(-1);

@@ -5,14 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import net from 'node:net';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Element } from '@xmpp/xml';
 import type { Transfer } from '../../../preload/contract.ts';
-import { silentLogger } from '../../../main/core/log.ts';
-import type { XmppStream } from '../../../main/core/xmpp/entity.ts';
 import {
   NS_BYTESTREAMS,
   buildStreamhostUsed,
@@ -30,9 +27,8 @@ import {
 } from '../../../main/core/transfer/jingle.ts';
 import { NS_IBB, NS_SI, NS_SI_FT, buildAccept, buildOffer } from '../../../main/core/transfer/si.ts';
 import { connectStreamhost } from '../../../main/core/transfer/socks5.ts';
-import { TransferService } from '../../../main/core/transfer/transfer-service.ts';
 import { stanza } from '../../support/stanza.ts';
-import { OWN, PEER, scriptedTransferService, tempDir } from './harness.ts';
+import { OWN, PEER, noDisco, scriptedTransferService } from './harness.ts';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('base64');
 
@@ -278,17 +274,14 @@ describe('transfer/transfer-service: transfers never hang', () => {
   });
 
   it('SOCKS5 sending: a socket that takes no more bytes fails as timed out', async () => {
-    const dir = await tempDir('parley-stall-send-');
-    const file = path.join(dir, 'big.bin');
-    await writeFile(file, Buffer.alloc(24 * 1024 * 1024, 's'));
-    const events: Transfer[] = [];
     let receiver: net.Socket | undefined;
     // A receiver that accepts, connects to our streamhost, names it, and then never reads.
-    const stream = {
-      entity: { jid: { toString: () => OWN } },
-      onIq: () => undefined,
-      onStanza: () => undefined,
-      iq: {
+    const { service, events, fileToSend } = await scriptedTransferService(
+      'parley-stall-send-',
+      { socks5Direct: true, directHosts: () => ['127.0.0.1'], jingle: false, stallTimeoutMs: 300 },
+      {
+        resources: [PEER],
+        features: [NS_SI, NS_SI_FT, NS_BYTESTREAMS],
         set: async (el: Element) => {
           if (el.is('si', NS_SI)) return buildAccept(NS_BYTESTREAMS);
           const offered = parseStreamhosts(el);
@@ -297,29 +290,10 @@ describe('transfer/transfer-service: transfers never hang', () => {
           receiver = await connectStreamhost(host.host, host.port, dstAddr(offered.sid, OWN, PEER), 1000);
           return buildStreamhostUsed(host.jid);
         },
-        get: () => Promise.reject(new Error('no disco here')),
-      },
-    } as unknown as XmppStream;
-    const service = new TransferService(
-      {
-        id: 'juliet@capulet.lit',
-        log: silentLogger,
-        now: Date.now,
-        emit: (_name, t) => events.push(t),
-        stream: () => stream,
-        online: () => stream,
-        resources: () => [PEER],
-        features: () => Promise.resolve([NS_SI, NS_SI_FT, NS_BYTESTREAMS]),
-      },
-      {
-        downloadsDir: () => dir,
-        socks5Direct: true,
-        socks5Proxy: false,
-        directHosts: () => ['127.0.0.1'],
-        jingle: false,
-        stallTimeoutMs: 300,
+        get: noDisco,
       },
     );
+    const file = await fileToSend('big.bin', Buffer.alloc(24 * 1024 * 1024, 's'));
     const out = await service.sendFile(PEER, file);
     await until(() => final(events, out.id) !== undefined, 'the transfer ends');
     const done = final(events, out.id);

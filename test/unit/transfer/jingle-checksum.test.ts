@@ -6,12 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readdir } from 'node:fs/promises';
 import { describe, it } from 'node:test';
-import type { Element } from '@xmpp/xml';
 import type { Transfer } from '../../../preload/contract.ts';
-import { silentLogger } from '../../../main/core/log.ts';
 import { buildData, buildOpen } from '../../../main/core/transfer/ibb.ts';
 import {
   NS_JINGLE,
@@ -23,10 +20,8 @@ import {
   type Jingle,
 } from '../../../main/core/transfer/jingle.ts';
 import { NS_IBB } from '../../../main/core/transfer/si.ts';
-import { TransferService } from '../../../main/core/transfer/transfer-service.ts';
-import type { IqContext, XmppStream } from '../../../main/core/xmpp/entity.ts';
 import { stanza } from '../../support/stanza.ts';
-import { OWN, PEER, scriptedTransferService, tempDir } from './harness.ts';
+import { PEER, noDisco, scriptedTransferService } from './harness.ts';
 
 const sha = (data: Buffer) => createHash('sha256').update(data).digest('base64');
 
@@ -120,41 +115,17 @@ describe('transfer/jingle-session: a checksum after the offer (XEP-0234 §8.1, X
   });
 
   it('sending: offers with <hash-used/> (no hash yet), then sends the checksum in session-info', async () => {
-    const dir = await tempDir('parley-jingle-sum-send-');
-    const file = path.join(dir, 'out.txt');
-    const data = Buffer.from('sent by Jingle over IBB, checksum afterwards');
-    await writeFile(file, data);
-    const sent: Element[] = [];
-    const handlers = new Map<string, (ctx: IqContext) => unknown>();
-    const stream = {
-      entity: { jid: { toString: () => OWN } },
-      onIq: (_type: string, ns: string, name: string, handler: (ctx: IqContext) => unknown) => {
-        handlers.set(`${ns} ${name}`, handler);
-      },
-      onStanza: () => undefined,
-      iq: {
-        set: (el: Element) => {
-          sent.push(el);
-          return Promise.resolve(undefined);
-        },
-        get: () => Promise.reject(new Error('no disco here')),
-      },
-    } as unknown as XmppStream;
-    const events: Transfer[] = [];
-    const service = new TransferService(
+    const { service, events, iq, sent, fileToSend } = await scriptedTransferService(
+      'parley-jingle-sum-send-',
+      {},
       {
-        id: 'juliet@capulet.lit',
-        log: silentLogger,
-        now: Date.now,
-        emit: (_name, t) => events.push(t),
-        stream: () => stream,
-        online: () => stream,
-        resources: () => [PEER],
-        features: () => Promise.resolve([NS_JINGLE, NS_JINGLE_FT, NS_JINGLE_S5B, NS_JINGLE_IBB]),
+        resources: [PEER],
+        features: [NS_JINGLE, NS_JINGLE_FT, NS_JINGLE_S5B, NS_JINGLE_IBB],
+        get: noDisco,
       },
-      { downloadsDir: () => dir, socks5Direct: false, socks5Proxy: false },
     );
-    service.wire(stream);
+    const data = Buffer.from('sent by Jingle over IBB, checksum afterwards');
+    const file = await fileToSend('out.txt', data);
     const out = await service.sendFile(PEER, file);
     const jingles = () =>
       sent
@@ -167,8 +138,6 @@ describe('transfer/jingle-session: a checksum after the offer (XEP-0234 §8.1, X
     assert.ok(initiate?.content?.file && initiate.content.transport?.kind === 'ibb');
     assert.deepEqual(initiate.content.file.hashes, [], 'no pass over the file before the offer');
     assert.deepEqual(initiate.content.file.hashesUsed, ['sha-256']);
-    const handler = handlers.get(`${NS_JINGLE} jingle`);
-    assert.ok(handler);
     const accept = buildJingle({
       action: 'session-accept',
       sid: initiate.sid,
@@ -181,10 +150,7 @@ describe('transfer/jingle-session: a checksum after the offer (XEP-0234 §8.1, X
         transport: initiate.content.transport,
       },
     });
-    assert.equal(
-      await handler({ stanza: stanza(`<iq from="${PEER}" type="set"/>`), element: accept, from: undefined }),
-      true,
-    );
+    assert.equal(await iq(NS_JINGLE, 'jingle', accept), true);
     const done = await settled(events, out.id);
     assert.equal(done.state, 'completed', done.error);
     const info = jingles().find((j) => j.action === 'session-info');

@@ -7,12 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readdir } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import type { Element } from '@xmpp/xml';
 import type { Transfer } from '../../../preload/contract.ts';
-import { silentLogger } from '../../../main/core/log.ts';
 import { buildData, buildOpen } from '../../../main/core/transfer/ibb.ts';
 import {
   NS_JINGLE,
@@ -26,11 +24,9 @@ import {
   type JingleReason,
 } from '../../../main/core/transfer/jingle.ts';
 import { NS_IBB } from '../../../main/core/transfer/si.ts';
-import { TransferService } from '../../../main/core/transfer/transfer-service.ts';
 import { parleyInfo } from '../../../main/core/xmpp/disco.ts';
-import type { XmppStream } from '../../../main/core/xmpp/entity.ts';
 import { stanza } from '../../support/stanza.ts';
-import { OWN, scriptedTransferService, tempDir } from './harness.ts';
+import { OWN, itemNotFound, scriptedTransferService } from './harness.ts';
 
 // The peers' full JIDs, with the resources those clients make up.
 const CONVERSATIONS = 'romeo@montague.lit/Conversations.x7Qc';
@@ -512,51 +508,19 @@ describe('transfer/jingle interop: offers from Conversations, Dino and Gajim (XE
 // ── what Parley sends, against what those clients parse ───────────────────────
 
 async function sender(options: { socks5Direct: boolean }) {
-  const dir = await tempDir('parley-interop-send-');
-  const file = path.join(dir, 'report.txt');
-  const data = Buffer.from('quarterly report, in full');
-  await writeFile(file, data);
-  const sent: Element[] = [];
-  const handlers = new Map<string, (ctx: unknown) => unknown>();
-  const stream = {
-    entity: { jid: { toString: () => OWN } },
-    onIq: (_t: string, ns: string, name: string, h: (ctx: unknown) => unknown) => handlers.set(`${ns} ${name}`, h),
-    onStanza: () => undefined,
-    iq: {
-      set: (el: Element) => {
-        sent.push(el);
-        return Promise.resolve(undefined);
-      },
-      get: () => Promise.reject(Object.assign(new Error('no'), { name: 'StanzaError', condition: 'item-not-found' })),
-    },
-  } as unknown as XmppStream;
-  const events: Transfer[] = [];
-  const service = new TransferService(
+  const { service, events, iq, sent, fileToSend } = await scriptedTransferService(
+    'parley-interop-send-',
+    { socks5Direct: options.socks5Direct, directHosts: () => ['127.0.0.1'] },
     {
-      id: 'juliet@capulet.lit',
-      log: silentLogger,
-      now: Date.now,
-      emit: (_n, t) => events.push(t),
-      stream: () => stream,
-      online: () => stream,
-      resources: () => [DINO],
+      resources: [DINO],
       // What Dino and Conversations announce for Jingle file transfer.
-      features: () => Promise.resolve([NS_JINGLE, NS_JINGLE_FT, NS_JINGLE_S5B, NS_JINGLE_IBB, NS_HASHES]),
-    },
-    {
-      downloadsDir: () => dir,
-      socks5Direct: options.socks5Direct,
-      socks5Proxy: false,
-      directHosts: () => ['127.0.0.1'],
+      features: [NS_JINGLE, NS_JINGLE_FT, NS_JINGLE_S5B, NS_JINGLE_IBB, NS_HASHES],
+      get: itemNotFound,
     },
   );
-  service.wire(stream);
-  const iq = (el: Element) => {
-    const h = handlers.get(`${NS_JINGLE} jingle`);
-    assert.ok(h);
-    return Promise.resolve(h({ stanza: stanza(`<iq from="${DINO}" type="set"/>`), element: el, from: undefined }));
-  };
-  return { service, file, data, sent, events, iq };
+  const data = Buffer.from('quarterly report, in full');
+  const file = await fileToSend('report.txt', data);
+  return { service, file, data, sent, events, iq: (el: Element) => iq(NS_JINGLE, 'jingle', el, DINO) };
 }
 
 describe('transfer/jingle interop: what Parley sends parses as Conversations, Dino and Gajim expect', () => {
