@@ -16,6 +16,7 @@ import { coreErrorText } from '../../i18n/errors.ts';
 import { useI18n, type Language } from '../../i18n/index.ts';
 import { ImagePreview } from '../transfers/ImagePreview.tsx';
 import { savedDownload } from '../transfers/format.ts';
+import { OpenFileActions } from '../transfers/OpenFileActions.tsx';
 import { useTransfers } from '../transfers/useTransfers.ts';
 
 /** Ask before downloading more than this (100 MiB); the core never goes above 2 GiB without a yes. */
@@ -100,9 +101,6 @@ export function AttachmentBubble({ message: m, tab }: { message: Message; tab: n
   // Not downloaded in this window: maybe in an earlier run (transfer history).
   const saved = phase.kind === 'idle' ? savedDownload(transfers, m.accountId, attachment.url) : undefined;
   const transfer = phase.kind === 'transfer' ? phase.transfer : saved;
-  const open = (tr: Transfer, reveal: boolean): void => {
-    client.call('transfer.open', { accountId: tr.accountId, id: tr.id, reveal }).catch(fail);
-  };
   const size = attachment.size ?? (transfer !== undefined && transfer.size > 0 ? transfer.size : undefined);
   const running = transfer !== undefined && transfer.state !== 'completed' && transfer.state !== 'failed';
   const percent =
@@ -208,26 +206,13 @@ export function AttachmentBubble({ message: m, tab }: { message: Message; tab: n
       )}
       {transfer?.state === 'completed' && transfer.path !== undefined && (
         <div className="attachment-actions">
-          <button
-            type="button"
-            className="button secondary small"
-            tabIndex={tab}
-            onClick={() => {
-              open(transfer, false);
+          <OpenFileActions
+            transfer={transfer}
+            tab={tab}
+            run={(call) => {
+              call().catch(fail);
             }}
-          >
-            {t.transferOpen}
-          </button>
-          <button
-            type="button"
-            className="button secondary small"
-            tabIndex={tab}
-            onClick={() => {
-              open(transfer, true);
-            }}
-          >
-            {t.transferShowInFolder}
-          </button>
+          />
         </div>
       )}
       {transfer?.state === 'completed' && <ImagePreview transfer={transfer} tab={tab} />}

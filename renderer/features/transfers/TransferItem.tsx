@@ -11,6 +11,7 @@ import { useClient } from '../../app/core.ts';
 import { useI18n } from '../../i18n/index.ts';
 import { FileIcon } from './icons.tsx';
 import { ImagePreview } from './ImagePreview.tsx';
+import { OpenFileActions } from './OpenFileActions.tsx';
 import {
   bareOf,
   choiceText,
@@ -81,20 +82,19 @@ export function TransferItem({
   const client = useClient();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const act = (name: 'transfer.accept' | 'transfer.decline' | 'transfer.cancel' | 'open' | 'reveal'): void => {
+  const run = (call: () => Promise<unknown>): void => {
     setBusy(true);
     setError(null);
-    const ids = { accountId: tr.accountId, id: tr.id };
-    (name === 'open' || name === 'reveal'
-      ? client.call('transfer.open', { ...ids, reveal: name === 'reveal' })
-      : client.call(name, ids)
-    )
+    call()
       .catch((err: unknown) => {
         setError(errorText(err, t));
       })
       .finally(() => {
         setBusy(false);
       });
+  };
+  const act = (name: 'transfer.accept' | 'transfer.decline' | 'transfer.cancel'): void => {
+    run(() => client.call(name, { accountId: tr.accountId, id: tr.id }));
   };
   const actionButton = (label: string, name: Parameters<typeof act>[0], primary = false): ReactNode => (
     <ActionButton
@@ -165,10 +165,7 @@ export function TransferItem({
           active && actionButton(t.transferCancel, 'transfer.cancel')
         )}
         {tr.state === 'completed' && tr.direction === 'in' && tr.path !== undefined && (
-          <>
-            {actionButton(t.transferOpen, 'open')}
-            {actionButton(t.transferShowInFolder, 'reveal')}
-          </>
+          <OpenFileActions transfer={tr} disabled={busy} run={run} />
         )}
         {!active && onDismiss !== undefined && <ActionButton label={t.transferDismiss} onClick={onDismiss} />}
       </div>
