@@ -178,6 +178,13 @@ export class Account {
   #lastHeard = 0;
   /** Archive queries in flight on the current stream: queryid -> result handler. */
   readonly #mamQueries = new Map<string, (result: MamResult) => void>();
+  /**
+   * The ids of the archive queries (those storing as results arrive) sent on the current
+   * XEP-0198 session. A query cut off by a dropped connection loses its handler, but a resumed
+   * session re-sends the results the server had sent for it, followed by the live messages
+   * queued after them: these results are stored as they come (in that order), not dropped.
+   */
+  readonly #sessionQueryIds = new Set<string>();
   /** Results of the catch-up pages in flight, stored together (#storeHeldArchive). */
   readonly #heldArchive: { result: MamResult; stored: () => void }[] = [];
   /** When the first of them arrived (performance.now()), and the sync point their pages complete. */
@@ -649,6 +656,7 @@ export class Account {
       });
       this.#sessionReady = false;
       this.#archiveTrusted = false;
+      this.#sessionQueryIds.clear();
     }
     if (generation !== this.#generation) return;
     this.#deps.log.info(
@@ -1198,7 +1206,12 @@ export class Account {
       const result = parseMamResult(stanza, this.id);
       const handler = result ? this.#mamQueries.get(result.queryId) : undefined;
       if (result && handler) handler(result);
-      else this.#deps.log.warn('xmpp', `${this.id}: dropped an archive result no query of ours asked for`);
+      else if (result && this.#sessionQueryIds.has(result.queryId)) {
+        // Re-sent after a resumption for a page cut off by the drop: held like any result (the
+        // next other stanza stores it first); the owed catch-up fetches that page again anyway.
+        if (this.#heldArchive.length === 0) this.#heldSince = performance.now();
+        this.#heldArchive.push({ result, stored: () => undefined });
+      } else this.#deps.log.warn('xmpp', `${this.id}: dropped an archive result no query of ours asked for`);
       return;
     }
     // What the archive sent before this stanza is stored before it (the display order).
@@ -1528,6 +1541,7 @@ export class Account {
     const queryId = randomUUID();
     let count = 0;
     let stored = 0;
+    if (!collect) this.#sessionQueryIds.add(queryId);
     this.#mamQueries.set(queryId, (result) => {
       count += 1;
       if (collect) collect.push(result);
