@@ -3,16 +3,14 @@ import { describe, it } from 'node:test';
 import { openArchive } from '../../../main/core/archive/open.ts';
 import { createMessageRepo } from '../../../main/core/archive/repos/messages.ts';
 import { createSearchRepo } from '../../../main/core/archive/repos/search.ts';
-import { highlightRanges, parseQuery, tokenHighlightRanges } from '../../../main/core/archive/search-text.ts';
+import { assertHighlightsMatchTokens } from './highlight-fuzz.ts';
+import { highlightRanges, parseQuery } from '../../../main/core/archive/search-text.ts';
 
 const ALICE = 'alice@example.org';
 const BOB = 'bob@example.org';
 
 describe('archive/search-text (highlights in text mixing scripts)', () => {
   it('finds exactly what token matching finds in Chinese with English words, and in other scripts', () => {
-    let seed = 29;
-    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
     const pieces = [
       // ASCII words, in any case
       'the',
@@ -65,19 +63,7 @@ describe('archive/search-text (highlights in text mixing scripts)', () => {
       'дом',
       'cafe',
     ];
-    for (let i = 0; i < 600; i++) {
-      let text = '';
-      const n = 1 + Math.floor(rnd() * 10);
-      for (let k = 0; k < n; k++) text += pick(pieces) + pick(gaps);
-      for (const q of queries) {
-        const { terms } = parseQuery(q);
-        assert.deepEqual(
-          highlightRanges(text, terms),
-          tokenHighlightRanges(text, terms),
-          `${q} in ${JSON.stringify(text)}`,
-        );
-      }
-    }
+    assertHighlightsMatchTokens({ seed: 29, texts: 600, maxPieces: 10, pieces, gaps, queries });
   });
 
   it('a CJK character ends an English word but never joins two words of a phrase', () => {

@@ -5,7 +5,8 @@ import { createArchiveSyncRepo, SYNC_POINT_DELAY_MS } from '../../../main/core/a
 import { createMessageRepo, type NewMessage } from '../../../main/core/archive/repos/messages.ts';
 import { createSearchRepo } from '../../../main/core/archive/repos/search.ts';
 import { INDEX_DELAY_MS, MAX_PENDING, searchIndexer } from '../../../main/core/archive/search-index.ts';
-import { highlightRanges, parseQuery, tokenHighlightRanges } from '../../../main/core/archive/search-text.ts';
+import { assertHighlightsMatchTokens } from './highlight-fuzz.ts';
+import { highlightRanges, parseQuery } from '../../../main/core/archive/search-text.ts';
 
 const ALICE = 'alice@example.org';
 const BOB = 'bob@example.org';
@@ -149,25 +150,14 @@ describe('archive/archive-sync (XEP-0313 sync point)', () => {
 
 describe('archive/search-text (highlights without tokenizing)', () => {
   it('finds exactly what token matching finds', () => {
-    let seed = 11;
-    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    const words = ['the', 'The', 'THE', 'them', 'a', 'an', 'budget', 'Budgeted', 'x1', '3b', 'b3', 'quick', 'qu'];
-    const gaps = [' ', ', ', '-', '.', '  ', '\n', '_', "'", '(', ')', '*', '', '0'];
-    const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
-    const queries = ['the', 'th', 'a', 'budget', 'bud', '"the the"', '"the budget', 'x1 3b', '"a an a"', 'qu', 'b'];
-    for (let i = 0; i < 400; i++) {
-      let text = '';
-      const n = 1 + Math.floor(rnd() * 12);
-      for (let k = 0; k < n; k++) text += pick(words) + pick(gaps);
-      for (const q of queries) {
-        const { terms } = parseQuery(q);
-        assert.deepEqual(
-          highlightRanges(text, terms),
-          tokenHighlightRanges(text, terms),
-          `${q} in ${JSON.stringify(text)}`,
-        );
-      }
-    }
+    assertHighlightsMatchTokens({
+      seed: 11,
+      texts: 400,
+      maxPieces: 12,
+      pieces: ['the', 'The', 'THE', 'them', 'a', 'an', 'budget', 'Budgeted', 'x1', '3b', 'b3', 'quick', 'qu'],
+      gaps: [' ', ', ', '-', '.', '  ', '\n', '_', "'", '(', ')', '*', '', '0'],
+      queries: ['the', 'th', 'a', 'budget', 'bud', '"the the"', '"the budget', 'x1 3b', '"a an a"', 'qu', 'b'],
+    });
     // Chinese, mixed and accented text: CJK substrings by string search, the rest by tokens.
     const zh = [
       '我们',
@@ -199,19 +189,15 @@ describe('archive/search-text (highlights without tokenizing)', () => {
       '한국',
       'me',
     ];
-    for (let i = 0; i < 400; i++) {
-      let text = '';
-      const n = 1 + Math.floor(rnd() * 10);
-      for (let k = 0; k < n; k++) text += pick(zh) + (rnd() < 0.3 ? pick(gaps) : '');
-      for (const q of zhQueries) {
-        const { terms } = parseQuery(q);
-        assert.deepEqual(
-          highlightRanges(text, terms),
-          tokenHighlightRanges(text, terms),
-          `${q} in ${JSON.stringify(text)}`,
-        );
-      }
-    }
+    assertHighlightsMatchTokens({
+      seed: 12,
+      texts: 400,
+      maxPieces: 10,
+      pieces: zh,
+      gaps: [' ', ', ', '-', '.', '  ', '\n', '_', "'", '(', ')', '*', '', '0'],
+      gapChance: 0.3,
+      queries: zhQueries,
+    });
     // Overlapping occurrences of a phrase are all marked.
     assert.deepEqual(highlightRanges('a a a', parseQuery('"a a"').terms), [[0, 5]]);
     // A term that cannot occur in ASCII text (Chinese, a folded non-ASCII letter) marks nothing.
