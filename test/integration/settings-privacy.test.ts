@@ -9,9 +9,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ProsodyServer } from '../../main/devserver/prosody.ts';
-import { startTestServer } from '../support/server.ts';
-import { startCore, tempDir, type TestCore } from '../support/core.ts';
-import { startSlixmpp, type SlixmppPeer } from '../support/slixmpp.ts';
+import { startAliceAndSlixmpp } from '../support/alice-and-slixmpp.ts';
+import type { TestCore } from '../support/core.ts';
+import type { SlixmppPeer } from '../support/slixmpp.ts';
 
 const fast = { backoff: { baseMs: 200, maxMs: 2000 }, livenessMs: 5000 };
 
@@ -31,20 +31,7 @@ describe('settings: privacy (XEP-0085 chat states, XEP-0333 markers, XEP-0184 re
   }
 
   before(async () => {
-    server = await startTestServer({
-      users: [
-        { username: 'alice', password: 'alice-pw', name: 'Alice' },
-        { username: 'sli', password: 'sli-pw', name: 'Slixmpp' },
-      ],
-      sharedGroup: 'Team',
-    });
-    alice = await startCore(await tempDir('parley-privacy-'), fast, true);
-    const synced = alice.waitForNext('archive.sync', (e) => e.accountId === A && !e.running, 20_000);
-    await alice.core.handlers['account.signIn']({ jid: A, password: 'alice-pw', server: server.server });
-    await synced;
-    sli = startSlixmpp(server, S, 'sli-pw', undefined, { echo: false });
-    await sli.waitForLine((l) => l === 'READY');
-    await alice.waitForEvent('roster.updated', (e) => e.contacts.some((c) => c.jid === S && c.show === 'available'));
+    ({ server, alice, sli } = await startAliceAndSlixmpp('parley-privacy-', fast));
     // slixmpp uses chat states: from now on Parley may send it its own.
     sli.send(`STATE ${A} composing`);
     await alice.waitForEvent('chat.state', (e) => e.peer === S && e.state === 'composing');
