@@ -295,13 +295,42 @@ export function AccountDot({ jid }: { jid: string }): ReactNode {
   return <span className={`chip-dot hue-${String(hue(jid))}`} aria-hidden="true" />;
 }
 
-/** One <option> per account, by address: the account pickers of dialogs, search and the roster actions. */
-export function AccountOptions({ accounts }: { accounts: readonly { id: string; jid: string }[] }): ReactNode {
-  return accounts.map((a) => (
-    <option key={a.id} value={a.id}>
-      {a.jid}
-    </option>
-  ));
+/**
+ * An account picker (dialogs, search, the roster actions): one option per account, by address,
+ * after an optional first option `all` (value ''); labelled by a <label htmlFor={id}> or `label`.
+ */
+export function AccountSelect({
+  accounts,
+  value,
+  onChange,
+  id,
+  label,
+  all,
+}: {
+  accounts: readonly { id: string; jid: string }[];
+  value: string;
+  onChange: (accountId: string) => void;
+  id?: string;
+  label?: string;
+  all?: string;
+}): ReactNode {
+  return (
+    <select
+      id={id}
+      aria-label={label}
+      value={value}
+      onChange={(e) => {
+        onChange(e.target.value);
+      }}
+    >
+      {all !== undefined && <option value="">{all}</option>}
+      {accounts.map((a) => (
+        <option key={a.id} value={a.id}>
+          {a.jid}
+        </option>
+      ))}
+    </select>
+  );
 }
 
 /** The "Remember password" checkbox with its explanation (sign-in and account editor). */

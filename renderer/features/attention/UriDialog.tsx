@@ -4,7 +4,7 @@
  * text), "Add X to your contacts?" (then the Add contact dialog, prefilled, where the
  * request is sent), and for a room: group chats are not supported yet.
  */
-import { AccountOptions } from '../../app/ui.tsx';
+import { AccountSelect } from '../../app/ui.tsx';
 import { useId, useState, type ReactNode } from 'react';
 import type { AccountState, UriRequest } from '../../../preload/contract.ts';
 import { Dialog } from '../../app/Dialog.tsx';
@@ -64,15 +64,7 @@ export function UriDialog({ request, accounts, onClose, onOpen }: Props): ReactN
       {choices.length > 1 && (
         <div className="form">
           <label htmlFor={`${id}-account`}>{t.uriAccount}</label>
-          <select
-            id={`${id}-account`}
-            value={accountId}
-            onChange={(e) => {
-              setAccountId(e.target.value);
-            }}
-          >
-            <AccountOptions accounts={choices} />
-          </select>
+          <AccountSelect id={`${id}-account`} accounts={choices} value={accountId} onChange={setAccountId} />
         </div>
       )}
       <div className="form-actions">

@@ -9,7 +9,7 @@
 import { useId, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { AccountState, Contact, Conversation } from '../../../preload/contract.ts';
 import { Dialog } from '../../app/Dialog.tsx';
-import { AccountOptions, AccountChip, Avatar } from '../../app/ui.tsx';
+import { AccountChip, AccountSelect, Avatar } from '../../app/ui.tsx';
 import { useI18n } from '../../i18n/index.ts';
 import { conversationKey } from '../chat/useConversations.ts';
 import { filterEntries, mergeEntries, typedAddress } from './entries.ts';
@@ -115,15 +115,7 @@ export function QuickSwitcher({ mode, conversations, contacts, accounts, onOpen,
         {mode === 'new' && labelled && (
           <div className="quick-switcher-account">
             <label htmlFor={`${id}-account`}>{t.newConversationAccount}</label>
-            <select
-              id={`${id}-account`}
-              value={accountId}
-              onChange={(e) => {
-                setAccountId(e.target.value);
-              }}
-            >
-              <AccountOptions accounts={choices} />
-            </select>
+            <AccountSelect id={`${id}-account`} accounts={choices} value={accountId} onChange={setAccountId} />
           </div>
         )}
         <label htmlFor={`${id}-q`}>{label}</label>

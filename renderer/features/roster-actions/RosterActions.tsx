@@ -3,7 +3,7 @@
  * the "More" menu (my profile, blocked contacts, directory, gateways), the actions of the
  * open conversation's contact, and the subscription requests. Mounted once in MainView.
  */
-import { AccountOptions } from '../../app/ui.tsx';
+import { AccountSelect } from '../../app/ui.tsx';
 import { useId, useState, type ReactNode } from 'react';
 import type { AccountState, Contact } from '../../../preload/contract.ts';
 import { useI18n } from '../../i18n/index.ts';
@@ -42,15 +42,7 @@ export function RosterActions({
     <div className="roster-actions">
       <div className="roster-actions-row">
         {enabled.length > 1 && (
-          <select
-            aria-label={t.forAccount}
-            value={account.id}
-            onChange={(e) => {
-              setChosen(e.target.value);
-            }}
-          >
-            <AccountOptions accounts={enabled} />
-          </select>
+          <AccountSelect label={t.forAccount} accounts={enabled} value={account.id} onChange={setChosen} />
         )}
         <StatusSelector accountId={account.id} disabled={!online} />
       </div>

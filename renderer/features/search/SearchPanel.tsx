@@ -8,7 +8,7 @@
 import { useId, useState, type ReactNode } from 'react';
 import type { AccountState, Contact, SearchHit } from '../../../preload/contract.ts';
 import { activateOnKey, useRoving } from '../../app/useRoving.ts';
-import { AccountOptions, AccountChip, Avatar, Spinner } from '../../app/ui.tsx';
+import { AccountChip, AccountSelect, Avatar, Spinner } from '../../app/ui.tsx';
 import { useI18n } from '../../i18n/index.ts';
 import { pieces } from './marks.ts';
 import { useSearch, type SearchFilters } from './useSearch.ts';
@@ -89,15 +89,14 @@ export function SearchPanel({ accounts, contacts = [], onOpen, autoFocus = false
         {labelled && (
           <label>
             <span>{t.searchAccount}</span>
-            <select
+            <AccountSelect
+              accounts={accounts}
               value={filters.accountId ?? ''}
-              onChange={(e) => {
-                set({ accountId: e.target.value || undefined, peer: undefined });
+              all={t.searchAllAccounts}
+              onChange={(accountId) => {
+                set({ accountId: accountId || undefined, peer: undefined });
               }}
-            >
-              <option value="">{t.searchAllAccounts}</option>
-              <AccountOptions accounts={accounts} />
-            </select>
+            />
           </label>
         )}
         <label>
