@@ -66,6 +66,18 @@ describe('upload: XEP-0363 links with XEP-0066 against Prosody over https', () =
 
   const bobDownloads = () => path.join(bob.dataDir, 'downloads');
 
+  /** Bob saves a message's link (no confirmation asked); resolves with the completed transfer. */
+  async function downloaded(message: Message): Promise<Transfer> {
+    const result = await bob.core.handlers['attachment.download']({
+      accountId: 'bob@localhost',
+      messageId: message.id,
+    });
+    assert.equal(result.status, 'started');
+    const done = await settled(bob, result.transfer.id);
+    assert.equal(done.state, 'completed', done.error);
+    return done;
+  }
+
   /** Alice uploads `bytes` under `name`; resolves with the link. */
   async function upload(bytes: Buffer, name: string): Promise<string> {
     const file = path.join(work, name);
@@ -104,13 +116,7 @@ describe('upload: XEP-0363 links with XEP-0066 against Prosody over https', () =
     });
     assert.deepEqual(messages.find((m) => m.id === message.id)?.attachment, message.attachment);
 
-    const result = await bob.core.handlers['attachment.download']({
-      accountId: 'bob@localhost',
-      messageId: message.id,
-    });
-    assert.equal(result.status, 'started');
-    const done = await settled(bob, result.transfer.id);
-    assert.equal(done.state, 'completed', done.error);
+    const done = await downloaded(message);
     assert.ok(
       bob.events.some(
         (e) =>
@@ -170,13 +176,7 @@ describe('upload: XEP-0363 links with XEP-0066 against Prosody over https', () =
     const stanza = await conv.waitFor((s) => s.is('message') && s.getChildText('body') === url, 10_000);
     assert.equal(stanza.getChild('x', NS_OOB)?.getChildText('url'), url);
 
-    const result = await bob.core.handlers['attachment.download']({
-      accountId: 'bob@localhost',
-      messageId: message.id,
-    });
-    assert.equal(result.status, 'started');
-    const done = await settled(bob, result.transfer.id);
-    assert.equal(done.state, 'completed', done.error);
+    const done = await downloaded(message);
     assert.equal(sha256(await readFile(done.path ?? '')), sha256(bytes));
   });
 
@@ -208,13 +208,7 @@ describe('upload: XEP-0363 links with XEP-0066 against Prosody over https', () =
     url.pathname = `${slot}/${encodeURIComponent('../../.bashrc\u202Egnp.exe')}`;
     const message = await share(url.href);
     assert.equal(message.attachment?.name, 'bashrcgnp.exe');
-    const result = await bob.core.handlers['attachment.download']({
-      accountId: 'bob@localhost',
-      messageId: message.id,
-    });
-    assert.equal(result.status, 'started');
-    const done = await settled(bob, result.transfer.id);
-    assert.equal(done.state, 'completed', done.error);
+    const done = await downloaded(message);
     assert.equal(path.dirname(done.path ?? ''), bobDownloads());
     assert.equal(path.basename(done.path ?? ''), 'bashrcgnp.exe');
     assert.deepEqual(await readFile(done.path ?? ''), bytes);
